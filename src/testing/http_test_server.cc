@@ -1,0 +1,78 @@
+#include "testing/http_test_server.h"
+
+#include <stdexcept>
+
+#include "common/strings.h"
+
+namespace cloudvip::testing {
+
+std::string RecordedRequest::header(const std::string& name) const {
+  for (const auto& [key, value] : headers) {
+    if (iequals(key, name)) {
+      return value;
+    }
+  }
+  return "";
+}
+
+HttpTestServer::HttpTestServer(Handler handler) : m_handler(std::move(handler)) {
+  auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
+    Handler handler;
+    {
+      std::lock_guard lock(m_mutex);
+      RecordedRequest rec;
+      rec.method = req.method;
+      rec.path = req.path;
+      rec.target = req.target;
+      for (const auto& [k, v] : req.headers) {
+        rec.headers.emplace(k, v);
+      }
+      rec.body = req.body;
+      m_requests.push_back(std::move(rec));
+      handler = m_handler;
+    }
+    handler(req, res);
+  };
+  m_server.Get(".*", dispatch);
+  m_server.Post(".*", dispatch);
+  m_server.Put(".*", dispatch);
+  m_server.Delete(".*", dispatch);
+  m_server.Patch(".*", dispatch);
+  m_port = m_server.bind_to_any_port("127.0.0.1");
+  if (m_port <= 0) {
+    throw std::runtime_error("HttpTestServer: cannot bind 127.0.0.1:0");
+  }
+  m_thread = std::thread([this] { m_server.listen_after_bind(); });
+  // stop() is a no-op until the accept loop runs, so wait for it (bounded: 5 s).
+  for (int i = 0; i < 5000 && !m_server.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+HttpTestServer::~HttpTestServer() {
+  m_server.stop();
+  if (m_thread.joinable()) {
+    m_thread.join();
+  }
+}
+
+std::string HttpTestServer::url() const {
+  return "http://127.0.0.1:" + std::to_string(m_port);
+}
+
+std::vector<RecordedRequest> HttpTestServer::requests() const {
+  std::lock_guard lock(m_mutex);
+  return m_requests;
+}
+
+size_t HttpTestServer::request_count() const {
+  std::lock_guard lock(m_mutex);
+  return m_requests.size();
+}
+
+void HttpTestServer::set_handler(Handler handler) {
+  std::lock_guard lock(m_mutex);
+  m_handler = std::move(handler);
+}
+
+}  // namespace cloudvip::testing
