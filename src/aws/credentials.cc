@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "aws/imds.h"
 #include "aws/profile_credentials.h"
 #include "aws/shared_config.h"
@@ -190,7 +188,7 @@ Result<Credentials> ChainCredentialsProvider::get() {
     }
     const Error& error = credentials.error();
     if (error.code != ErrorCode::not_found && error.code != ErrorCode::unavailable) {
-      Error stop(ErrorCode::auth, "the AWS credentials from " + link.name + " are unusable" +
+      Error stop(ErrorCode::auth, "could not get AWS credentials from " + link.name +
                                       (tried.empty() ? "" : " (tried before: " + tried + ")"));
       stop.cause = std::make_shared<const Error>(error);
       return fail(std::move(stop));
