@@ -1,6 +1,7 @@
 #include "sim/ids.h"
 
 #include <cstdint>
+#include <optional>
 
 namespace cloudvip::sim {
 namespace {
@@ -16,6 +17,8 @@ std::uint64_t fnv1a(std::string_view text, std::uint64_t hash) {
   }
   return hash;
 }
+
+constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 }  // namespace
 
@@ -58,6 +61,44 @@ bool is_mac_address(std::string_view mac) {
     }
   }
   return true;
+}
+
+std::string base64url_encode(std::string_view text) {
+  std::string out;
+  unsigned bits = 0;
+  int count = 0;
+  for (unsigned char c : text) {
+    bits = (bits << 8) | c;
+    count += 8;
+    while (count >= 6) {
+      count -= 6;
+      out += k_alphabet[(bits >> count) & 0x3f];
+    }
+  }
+  if (count > 0) {
+    out += k_alphabet[(bits << (6 - count)) & 0x3f];
+  }
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  std::string out;
+  unsigned bits = 0;
+  int count = 0;
+  for (char c : text) {
+    std::string_view alphabet(k_alphabet, 64);
+    size_t value = alphabet.find(c);
+    if (value == std::string_view::npos) {
+      return std::nullopt;
+    }
+    bits = (bits << 6) | static_cast<unsigned>(value);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out += static_cast<char>((bits >> count) & 0xff);
+    }
+  }
+  return out;
 }
 
 }  // namespace cloudvip::sim

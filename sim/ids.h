@@ -3,6 +3,7 @@
 // scenario yields the same ids on every run.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,5 +18,10 @@ std::string derived_id(std::string_view prefix, std::string_view seed);
 
 // Lower-case MAC address "0a:1b:2c:3d:4e:5f".
 bool is_mac_address(std::string_view mac);
+
+// Unpadded base64url, for opaque tokens (pagination, encoded authorization failure messages).
+std::string base64url_encode(std::string_view bytes);
+// nullopt when `text` holds a character outside the base64url alphabet.
+std::optional<std::string> base64url_decode(std::string_view text);
 
 }  // namespace cloudvip::sim
