@@ -31,7 +31,8 @@ class RandomIdSource : public IdSource {
 };
 
 // Counting values: request ids "00000000-0000-4000-8000-000000000001", "...002", ...; secrets
-// "SECRET1AAAA..." padded to the length. Not thread-safe (tests drive it from one thread).
+// "SECRET1AAAA..." padded to the length. Not thread-safe by itself: the Model calls its IdSource
+// under its own mutex.
 class SequentialIdSource : public IdSource {
  public:
   std::string request_id() override;

@@ -1,5 +1,8 @@
 #include "sim/shapes.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
@@ -177,7 +180,10 @@ void write_instance(pugi::xml_node item, const World& world, const Instance& ins
   if (!instance.iam_role.empty()) {
     pugi::xml_node profile = item.append_child("iamInstanceProfile");
     add_text(profile, "arn", "arn:aws:iam::" + world.account_id + ":instance-profile/" + instance.iam_role);
-    add_text(profile, "id", "AIPA" + derived_id("x", instance.iam_role).substr(2, 16));
+    std::string profile_id = "AIPA" + derived_id("x", instance.iam_role).substr(2, 16);
+    std::transform(profile_id.begin(), profile_id.end(), profile_id.begin(),
+                   [](unsigned char c) { return std::toupper(c); });
+    add_text(profile, "id", profile_id);
   }
   pugi::xml_node set = item.append_child("networkInterfaceSet");
   for (const NetworkInterface* eni : interfaces) {
