@@ -3,7 +3,9 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
+#include <string_view>
 
 #include "common/clock.h"
 #include "common/error.h"
@@ -24,10 +26,25 @@ struct RetryOptions {
 // errors, ...).
 bool is_retryable(const Error& error);
 
+// True when the service said it is throttling us (one of the throttling codes above, any status).
+bool is_throttling(const Error& error);
+
+// The largest max_attempts we accept: beyond it a stuck failover would wait minutes on one call.
+inline constexpr int k_max_attempts_limit = 20;
+
+// Options with `max_attempts` checked (1..k_max_attempts_limit). `setting` names where the value came from
+// (config `max_attempts`, AWS_MAX_ATTEMPTS) so the error message can point at it.
+Result<RetryOptions> make_retry_options(int max_attempts, std::string_view setting = "max_attempts");
+// The same from text, e.g. the value of AWS_MAX_ATTEMPTS.
+Result<RetryOptions> parse_retry_options(std::string_view max_attempts, std::string_view setting);
+
 // Safe to use from several threads (calls share one quota).
 class RetryStrategy {
  public:
   // `uniform01` returns a number in [0, 1) and is injected so tests can fix the jitter.
+  // An empty `uniform01` means a thread-safe std::mt19937_64 seeded from std::random_device. An injected
+  // one must be safe to call from several threads when the strategy is shared. Options are expected to come
+  // from make_retry_options(); a max_attempts below 1 acts as 1 (no retries).
   explicit RetryStrategy(RetryOptions options = {}, std::function<double()> uniform01 = {});
 
   // Called after attempt number `attempt` (1-based) failed with `error`. Returns how long to wait before the
@@ -35,8 +52,15 @@ class RetryStrategy {
   // attempts used up, or quota empty).
   std::optional<Millis> retry_delay(const Error& error, int attempt);
 
-  // Called when a call succeeds; `attempts` is how many attempts it took. Refunds the quota.
+  // Tokens a retry after `error` takes from the quota (timeout_retry_cost for timeouts, else retry_cost).
+  int retry_cost(const Error& error) const;
+
+  // Called when a call succeeds; `attempts` is how many attempts it took. Refunds the quota: 1 for a
+  // first-attempt success, else `last_retry_cost` (what the last retry took; see retry_cost()). The
+  // one-argument form assumes the last retry cost retry_cost; with_retries passes the real cost. The quota
+  // never grows above quota_capacity.
   void on_success(int attempts);
+  void on_success(int attempts, int last_retry_cost);
 
   int quota_available() const;
   const RetryOptions& options() const;
@@ -47,18 +71,21 @@ class RetryStrategy {
 };
 
 // Runs `call` until it succeeds or the strategy says stop, sleeping on `clock` between attempts.
+// Bounded: retry_delay() refuses once max_attempts is reached. On giving up the last error is returned.
 template <class T>
 Result<T> with_retries(RetryStrategy& strategy, Clock& clock, const std::function<Result<T>()>& call) {
+  int last_retry_cost = 0;
   for (int attempt = 1;; ++attempt) {
     Result<T> result = call();
     if (result) {
-      strategy.on_success(attempt);
+      strategy.on_success(attempt, last_retry_cost);
       return result;
     }
     std::optional<Millis> delay = strategy.retry_delay(result.error(), attempt);
     if (!delay) {
       return result;
     }
+    last_retry_cost = strategy.retry_cost(result.error());
     clock.sleep_for(*delay);
   }
 }
