@@ -177,6 +177,7 @@ std::vector<Result<Ec2Response>> Ec2Client::call_all(const std::vector<Ec2Call>&
   for (size_t i = 0; i < calls.size(); ++i) {
     pending[i] = i;
   }
+  std::vector<int> last_retry_cost(calls.size(), 0);  // what each call's last retry took from the quota
   const int max_rounds = std::max(1, m_options.retry.max_attempts);
   for (int attempt = 1; attempt <= max_rounds && !pending.empty(); ++attempt) {
     std::vector<size_t> sendable;
@@ -203,8 +204,9 @@ std::vector<Result<Ec2Response>> Ec2Client::call_all(const std::vector<Ec2Call>&
     Millis delay{0};
     for (size_t i : pending) {
       if (results[i]) {
-        m_retry.on_success(attempt);
+        m_retry.on_success(attempt, last_retry_cost[i]);
       } else if (std::optional<Millis> d = m_retry.retry_delay(results[i].error(), attempt)) {
+        last_retry_cost[i] = m_retry.retry_cost(results[i].error());
         retry.push_back(i);
         delay = std::max(delay, *d);
       }
