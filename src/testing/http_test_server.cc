@@ -1,5 +1,7 @@
 #include "testing/http_test_server.h"
 
+#include <sys/socket.h>
+
 #include <stdexcept>
 
 #include "common/strings.h"
@@ -15,7 +17,10 @@ std::string RecordedRequest::header(const std::string& name) const {
   return "";
 }
 
-HttpTestServer::HttpTestServer(Handler handler) : m_handler(std::move(handler)) {
+HttpTestServer::HttpTestServer(Handler handler, size_t threads) : m_handler(std::move(handler)) {
+  if (threads > 0) {
+    m_server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  }
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
     Handler handler;
     {
@@ -28,6 +33,7 @@ HttpTestServer::HttpTestServer(Handler handler) : m_handler(std::move(handler)) 
         rec.headers.emplace(k, v);
       }
       rec.body = req.body;
+      rec.remote_port = req.remote_port;
       m_requests.push_back(std::move(rec));
       handler = m_handler;
     }
@@ -38,9 +44,21 @@ HttpTestServer::HttpTestServer(Handler handler) : m_handler(std::move(handler)) 
   m_server.Put(".*", dispatch);
   m_server.Delete(".*", dispatch);
   m_server.Patch(".*", dispatch);
+  // cpp-httplib 0.11 listens with a backlog of 5, so a burst of concurrent connects loses SYNs (and waits a
+  // second for the retry); remember the listening socket to raise its backlog once it is bound.
+  int listen_fd = -1;
+  m_server.set_socket_options([&listen_fd](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd = sock;
+  });
+  // Without it, a response written as headers then body waits ~40 ms for the client's delayed ACK (Nagle).
+  m_server.set_tcp_nodelay(true);
   m_port = m_server.bind_to_any_port("127.0.0.1");
   if (m_port <= 0) {
     throw std::runtime_error("HttpTestServer: cannot bind 127.0.0.1:0");
+  }
+  if (listen_fd >= 0) {
+    ::listen(listen_fd, 128);  // on an already listening socket, Linux only updates the backlog
   }
   m_thread = std::thread([this] { m_server.listen_after_bind(); });
   // stop() is a no-op until the accept loop runs, so wait for it (bounded: 5 s).

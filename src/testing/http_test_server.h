@@ -18,6 +18,7 @@ struct RecordedRequest {
   std::string target;                               // path and query as sent
   std::multimap<std::string, std::string> headers;  // httplib keeps names as sent
   std::string body;
+  int remote_port = -1;                               // the client's port: one value per TCP connection
   std::string header(const std::string& name) const;  // any case; "" when absent
 };
 
@@ -25,7 +26,9 @@ class HttpTestServer {
  public:
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
-  explicit HttpTestServer(Handler handler);
+  // threads: the size of the server's worker pool (0: cpp-httplib's default, about 8). Each open keep-alive
+  // connection holds a worker, so tests with many concurrent connections need more.
+  explicit HttpTestServer(Handler handler, size_t threads = 0);
   ~HttpTestServer();
   HttpTestServer(const HttpTestServer&) = delete;
   HttpTestServer& operator=(const HttpTestServer&) = delete;
