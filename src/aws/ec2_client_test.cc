@@ -5,16 +5,18 @@
 #include <condition_variable>
 #include <map>
 
+#include "common/env.h"
 #include "common/strings.h"
+#include "http/curl_transport.h"
 #include "testing/http_test_server.h"
-#include "testing/simple_http_transport.h"
+#include "testing/refusing_port.h"
 
 namespace cloudvip {
 namespace {
 
 using cloudvip::testing::HttpTestServer;
 using cloudvip::testing::RecordedRequest;
-using cloudvip::testing::SimpleHttpTransport;
+using cloudvip::testing::RefusingPort;
 
 constexpr std::string_view k_secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 constexpr std::string_view k_token = "SESSIONTOKENEXAMPLE";
@@ -59,7 +61,8 @@ struct Harness {
                logger) {}
 
   HttpTestServer server;
-  SimpleHttpTransport transport;
+  MapEnvironment env;  // no proxy variables: straight to 127.0.0.1
+  CurlTransport transport{env};
   StaticCredentialsProvider credentials;
   FakeClock clock;
   CapturingLogger logger;
@@ -219,12 +222,10 @@ TEST(Ec2ClientTest, BadGatewayHtmlIsRetried) {
 }
 
 TEST(Ec2ClientTest, NoAnswerIsANetworkErrorAndIsRetried) {
-  std::string dead_url;
-  {
-    HttpTestServer gone([](const httplib::Request&, httplib::Response&) {});
-    dead_url = gone.url();
-  }
-  SimpleHttpTransport transport;
+  RefusingPort refusing;
+  const std::string dead_url = refusing.url();
+  MapEnvironment env;
+  CurlTransport transport(env);
   StaticCredentialsProvider credentials(
       Credentials{"AKIDEXAMPLE", std::string(k_secret), "", std::nullopt, "test"});
   FakeClock clock;
@@ -236,7 +237,7 @@ TEST(Ec2ClientTest, NoAnswerIsANetworkErrorAndIsRetried) {
   ASSERT_FALSE(response.has_value());
   EXPECT_EQ(response.error().code, ErrorCode::network) << response.error().to_string();
   EXPECT_NE(response.error().message.find("EC2 DescribeVpcs to " + dead_url), std::string::npos);
-  EXPECT_EQ(transport.sent(), 3);
+  EXPECT_EQ(clock.sleep_calls(), 2);  // 3 attempts
 }
 
 TEST(Ec2ClientTest, DryRunAllowedIsSuccessAndUnauthorizedIsError) {
