@@ -1,25 +1,9 @@
 #include "aws/query.h"
 
+#include "aws/uri.h"
+
 namespace cloudvip {
 namespace {
-
-bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-         c == '.' || c == '~';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 // Decodes one key or value; nullopt on a malformed %-escape.
 std::optional<std::string> form_unescape(std::string_view text) {
@@ -33,8 +17,8 @@ std::optional<std::string> form_unescape(std::string_view text) {
       if (i + 2 >= text.size()) {
         return std::nullopt;
       }
-      int high = hex_value(text[i + 1]);
-      int low = hex_value(text[i + 2]);
+      int high = hex_digit_value(text[i + 1]);
+      int low = hex_digit_value(text[i + 2]);
       if (high < 0 || low < 0) {
         return std::nullopt;
       }
