@@ -8,6 +8,7 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -104,9 +105,10 @@ std::optional<Failure> exchange(Millis timeout, nlmsghdr* request, mnl_cb_t on_m
   int fd = mnl_socket_get_fd(socket.get());
   int one = 1;
   ::setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));  // only for better messages
+  auto millis = std::max<Millis::rep>(timeout.count(), 1);  // a zero SO_RCVTIMEO would mean "wait forever"
   timeval tv{};
-  tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-  tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+  tv.tv_sec = static_cast<time_t>(millis / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((millis % 1000) * 1000);
   if (::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0) {
     return Failure{errno, "cannot set the netlink receive timeout"};
   }
