@@ -106,12 +106,11 @@ Result<AwsSettings> apply_aws_flags(AwsSettings aws, const ConfigFlags& flags) {
     aws.imds_endpoint = *endpoint;
   }
   if (flags.profile) {
-    if (flags.profile->empty()) {
-      return config_error("--profile",
-                          "'' is empty (give a profile name of the AWS config file, or leave the "
-                          "flag out)");
+    auto profile = check_profile(*flags.profile, "--profile");
+    if (!profile) {
+      return fail(profile.error());
     }
-    aws.profile = *flags.profile;
+    aws.profile = *profile;
   }
   if (flags.timeout) {
     auto timeout = parse_timeout(*flags.timeout, "--timeout");

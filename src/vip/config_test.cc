@@ -178,6 +178,14 @@ TEST(LoadConfigFileTest, MissingFileNamesThePathAndTheAlternatives) {
   EXPECT_TRUE(contains(message, "--address")) << message;
 }
 
+TEST(LoadConfigFileTest, DirectoryIsAnError) {
+  testing::TempDir dir;
+  auto config = load_config_file(dir.path());
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().code, ErrorCode::config);
+  EXPECT_TRUE(contains(config.error().message, dir.path() + ": is a directory")) << config.error().message;
+}
+
 TEST(LoadConfigFileTest, ErrorsCarryThePath) {
   testing::TempDir dir;
   std::string path =

@@ -261,6 +261,14 @@ Result<Millis> parse_timeout(std::string_view text, std::string_view key) {
   return check_timeout_seconds(value * scale, text, key);
 }
 
+Result<std::string> check_profile(std::string_view text, std::string_view key) {
+  if (trim(text).empty()) {
+    return config_error(
+        key, in_quotes(text) + " is empty (give a profile name of the AWS config file, or leave it out)");
+  }
+  return std::string(text);
+}
+
 Result<std::string> check_region(std::string_view text, std::string_view key) {
   if (!is_valid_region(text)) {
     return config_error(key, in_quotes(text) +
@@ -310,10 +318,12 @@ std::optional<std::string_view> closest_name(std::string_view unknown,
                                              std::span<const std::string_view> known) {
   std::string lower = to_lower(unknown);
   std::optional<std::string_view> best;
-  size_t best_distance = 3;  // suggest only for typos of one or two letters
+  size_t best_distance = 3;
   for (std::string_view name : known) {
+    // A typo of one letter, or of two in a longer name: more would suggest unrelated words.
+    size_t limit = name.size() <= 4 ? 1 : 2;
     size_t distance = edit_distance(lower, name);
-    if (distance < best_distance && distance < name.size()) {
+    if (distance <= limit && distance < best_distance) {
       best = name;
       best_distance = distance;
     }

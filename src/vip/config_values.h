@@ -50,6 +50,8 @@ Result<VipMode> check_mode(std::string_view text, std::string_view key);
 Result<Millis> check_timeout_seconds(double seconds, std::string_view shown, std::string_view key);
 // The same from text: "10", "2.5", "2.5s", "500ms", "1m".
 Result<Millis> parse_timeout(std::string_view text, std::string_view key);
+// A profile name of the AWS config file: not empty or blank.
+Result<std::string> check_profile(std::string_view text, std::string_view key);
 Result<std::string> check_region(std::string_view text, std::string_view key);
 // The EC2 endpoint, normalized by parse_endpoint_url (aws/endpoint.h).
 Result<std::string> check_endpoint(std::string_view text, std::string_view key);
