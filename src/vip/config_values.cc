@@ -229,13 +229,12 @@ Result<VipMode> check_mode(std::string_view text, std::string_view key) {
 
 Result<Millis> check_timeout_seconds(double seconds, std::string_view shown, std::string_view key) {
   double limit = std::chrono::duration<double>(k_max_timeout).count();
-  auto millis = std::llround(seconds * 1000.0);
-  if (!std::isfinite(seconds) || seconds > limit || millis < 1) {
+  if (!std::isfinite(seconds) || seconds > limit || std::llround(seconds * 1000.0) < 1) {
     return config_error(key,
                         in_quotes(shown) + " is not a usable timeout (expected more than 0 and at most " +
                             std::to_string(static_cast<int>(limit)) + " seconds, e.g. 10, 2.5s or 500ms)");
   }
-  return Millis(millis);
+  return Millis(std::llround(seconds * 1000.0));
 }
 
 Result<Millis> parse_timeout(std::string_view text, std::string_view key) {
