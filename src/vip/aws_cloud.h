@@ -21,9 +21,7 @@ class AwsCloud final : public Cloud {
   // Keeps references: the client, IMDS and logger must outlive this object.
   AwsCloud(Ec2Client& ec2, Imds& imds, Logger& logger);
 
-  // From IMDS only. `mac` empty: the interface IMDS names in meta-data/mac (device 0). An unknown MAC is an
-  // ErrorCode::not_found error listing the MACs IMDS has. An interface with no IPv4 address (IMDS 404s
-  // local-ipv4s on IPv6-only ENIs) gives an empty private_ips.
+  // From IMDS only: identity_from_imds (imds_identity.h).
   Result<Identity> identity(const std::string& mac) override;
 
   // One DescribeRouteTables. Kind::ids asks for the ids (RouteTableId.N, no filter) and then checks that each

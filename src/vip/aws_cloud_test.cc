@@ -98,6 +98,19 @@ TEST(AwsCloudIdentityTest, MissingSubnetCidrIsNamed) {
       << id.error().to_string();
 }
 
+TEST(AwsCloudIdentityTest, OlderImdsAndIpv6OnlyInterface) {
+  Harness older;
+  script_imds(older);
+  // An IMDS that lacks vpc-ipv4-cidr-blocks (404) and local-ipv4s (IPv6-only ENI, 404).
+  older.imds_path(k_macs + k_mac0 + "/vpc-ipv4-cidr-block", "10.0.0.0/16");
+  older.erase_imds_path(k_macs + k_mac0 + "/vpc-ipv4-cidr-blocks");
+  older.erase_imds_path(k_macs + k_mac0 + "/local-ipv4s");
+  Result<Identity> id = older.cloud().identity("");
+  ASSERT_TRUE(id.has_value()) << id.error().to_string();
+  EXPECT_EQ(id->vpc_cidrs, std::vector<Cidr>{cidr("10.0.0.0/16")});
+  EXPECT_TRUE(id->private_ips.empty());
+}
+
 // Two tables: rtb-a (main, VIP route to eni-0aaa, host form in the answer's canonical form) and rtb-b (a
 // subnet association, no VIP route).
 std::string two_tables(std::string_view vpc_b = "vpc-0123") {

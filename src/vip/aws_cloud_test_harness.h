@@ -107,6 +107,10 @@ class Harness {
     std::lock_guard lock(m_mutex);
     m_paths[path] = body;
   }
+  void erase_imds_path(const std::string& path) {
+    std::lock_guard lock(m_mutex);
+    m_paths.erase(path);
+  }
   // The decoded parameters of every EC2 request, in arrival order.
   std::vector<QueryParams> ec2_requests() const {
     std::vector<QueryParams> out;
