@@ -111,8 +111,8 @@ class Cloud {
   virtual std::vector<Result<Applied>> point_routes(const std::vector<RouteChange>& changes,
                                                     bool dry_run) = 0;
 
-  // Deletes the routes, all at once. A route that is already gone is not an error (Applied::changed is
-  // returned only for routes that were deleted; see the implementation's note). Results in input order.
+  // Deletes the routes, all at once. A route that is already gone counts as done (Applied::changed; the
+  // implementation logs that it was gone), so a repeated release is not an error. Results in input order.
   virtual std::vector<Result<Applied>> delete_routes(const std::vector<RouteChange>& routes,
                                                      bool dry_run) = 0;
 
