@@ -1,6 +1,8 @@
 // Engine::acquire against FakeCloud, FakeAddressTable and FakeClock.
 #include <gmock/gmock.h>
 
+#include <future>
+
 #include "vip/engine_test_world.h"
 
 namespace cloudvip::engine_test {
@@ -283,6 +285,48 @@ TEST_F(AcquireTest, TimingsAreMeasuredOnTheInjectedClock) {
   EXPECT_EQ(report.timings.apply, 50ms);
   EXPECT_EQ(report.timings.verify, 20ms);
   EXPECT_EQ(report.timings.total, 90ms);
+}
+
+// Passes add() through to a FakeAddressTable and says when it has happened.
+class SignallingAddressTable final : public AddressTable {
+ public:
+  explicit SignallingAddressTable(testing::FakeAddressTable& inner) : m_inner(inner) {}
+  std::shared_future<void> added() const { return m_added; }
+
+  Result<std::vector<InterfaceAddress>> list(std::string_view interface) override {
+    return m_inner.list(interface);
+  }
+  Result<bool> add(const AddressSpec& spec) override {
+    auto result = m_inner.add(spec);
+    m_signal.set_value();
+    return result;
+  }
+  Result<bool> remove(const AddressSpec& spec) override { return m_inner.remove(spec); }
+  Result<std::string> default_route_interface() override { return m_inner.default_route_interface(); }
+  Result<int> interface_index(std::string_view name) override { return m_inner.interface_index(name); }
+  Result<std::string> link_address(std::string_view interface) override {
+    return m_inner.link_address(interface);
+  }
+
+ private:
+  testing::FakeAddressTable& m_inner;
+  std::promise<void> m_signal;
+  std::shared_future<void> m_added = m_signal.get_future().share();
+};
+
+TEST_F(AcquireTest, LocalAddressIsAddedWhilePointRoutesIsInFlight) {
+  add_tables(2, k_peer_eni);
+  SignallingAddressTable signalling(addresses);
+  Engine concurrent(hooked, signalling, clock, log);
+  bool added_during_point_routes = false;
+  // Sequential code would add the address only after point_routes returned: this bounded wait would then
+  // time out and the flag stay false.
+  hooked.before_point_routes = [&] {
+    added_during_point_routes = signalling.added().wait_for(5s) == std::future_status::ready;
+  };
+  AcquireReport report = concurrent.acquire(overlay_spec());
+  EXPECT_EQ(report.exit_code, 0) << render_table(report);
+  EXPECT_TRUE(added_during_point_routes);
 }
 
 TEST_F(AcquireTest, ExplicitTableIdsAreReadByIdWithinOurVpc) {

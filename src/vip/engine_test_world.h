@@ -49,6 +49,7 @@ class HookedCloud final : public Cloud {
  public:
   HookedCloud(testing::FakeCloud& inner, FakeClock& clock) : m_inner(inner), m_clock(clock) {}
 
+  std::function<void()> before_point_routes;
   std::function<void()> after_point_routes;
   Millis read_time{0};   // each route_tables call
   Millis write_time{0};  // each point_routes call
@@ -69,6 +70,9 @@ class HookedCloud final : public Cloud {
   }
   std::vector<Result<Applied>> point_routes(const std::vector<RouteChange>& changes, bool dry_run) override {
     m_clock.advance(write_time);
+    if (before_point_routes) {
+      before_point_routes();
+    }
     auto results = m_inner.point_routes(changes, dry_run);
     if (after_point_routes) {
       after_point_routes();
