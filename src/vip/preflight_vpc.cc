@@ -15,8 +15,8 @@ std::string vip_name(const VipSpec& spec) {
   return "VIP " + spec.name;
 }
 
-// The Cloud's selector for the configured one (config.h's RouteTablesSetting).
-RouteTableSelector cloud_selector(const RouteTablesSetting& setting) {
+// The Cloud's selector for the configured one (config.h's RouteTableChoice).
+RouteTableSelector cloud_selector(const RouteTableChoice& setting) {
   RouteTableSelector selector;
   if (const auto* ids = std::get_if<ExplicitRouteTables>(&setting)) {
     selector.kind = RouteTableSelector::Kind::ids;
