@@ -1,16 +1,16 @@
 // cloudvip: keeps a virtual IP on the primary of an HA pair across AWS availability zones by rewriting VPC
-// routes. This file only parses the command line and wires the pieces together.
-#include <CLI/CLI.hpp>
-
-#include <cstdio>
+// routes. This file only parses the command line and hands it on (app.h checks and wires).
+#include "cli/app.h"
+#include "cli/command_line.h"
+#include "cli/home_environment.h"
+#include "common/env.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"cloudvip: one stable virtual IP for an HA pair across AWS availability zones", "cloudvip"};
-  app.set_version_flag("--version", std::string("cloudvip ") + CLOUDVIP_VERSION);
-  app.require_subcommand(0);
-  CLI11_PARSE(app, argc, argv);
-  if (argc == 1) {
-    std::fputs(app.help().c_str(), stdout);
+  cloudvip::cli::Options options;
+  if (std::optional<int> done = cloudvip::cli::parse_command_line(argc, argv, options)) {
+    return *done;
   }
-  return 0;
+  cloudvip::RealEnvironment process_env;
+  cloudvip::cli::HomeEnvironment env(process_env, cloudvip::cli::home_from_passwd());
+  return cloudvip::cli::run(options, env);
 }

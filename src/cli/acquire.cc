@@ -1,0 +1,15 @@
+// cloudvip acquire: make this host the holder of each selected VIP.
+#include "cli/commands.h"
+#include "cli/engine_runner.h"
+
+namespace cloudvip::cli {
+
+int run_acquire(Wiring& wiring, const Settings& settings, const AcquireArgs& args) {
+  AcquireOptions options{.verify = !args.no_verify, .dry_run = args.dry_run};
+  return run_engine<AcquireReport>(
+      wiring, settings, "acquire",
+      [&](Engine& engine, const VipSpec& spec) { return engine.acquire(spec, options); },
+      worst_exit_code<AcquireReport>);
+}
+
+}  // namespace cloudvip::cli

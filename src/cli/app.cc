@@ -1,0 +1,37 @@
+#include "cli/app.h"
+
+#include "cli/commands.h"
+#include "cli/deadline.h"
+#include "cli/output.h"
+#include "cli/settings.h"
+#include "cli/wiring.h"
+
+namespace cloudvip::cli {
+
+int run(const Options& options, const Environment& env) {
+  Result<Settings> settings = check_settings(options, env);
+  if (!settings) {
+    print_error(settings.error());
+    return k_exit_usage;
+  }
+  StderrLogger logger(settings->log_level);
+  Wiring wiring(*settings, env, logger);
+  Deadline deadline(settings->deadline, std::string(to_string(options.command)));
+  switch (options.command) {
+    case Command::acquire:
+      return run_acquire(wiring, *settings, options.acquire);
+    case Command::release:
+      return run_release(wiring, *settings, options.release);
+    case Command::status:
+      return run_status(wiring, *settings);
+    case Command::check:
+      return run_check(wiring, *settings, options.check);
+    case Command::policy:
+      return run_policy(wiring, *settings, options.policy);
+    case Command::none:
+      break;
+  }
+  return k_exit_usage;
+}
+
+}  // namespace cloudvip::cli

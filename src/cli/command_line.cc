@@ -1,0 +1,183 @@
+#include "cli/command_line.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/help.h"
+
+namespace cloudvip::cli {
+namespace {
+
+constexpr int k_exit_usage = 2;
+
+using Text = std::string;
+
+// The global and VIP options, on the top-level app and on every command (so `cloudvip acquire --vip x`
+// and `cloudvip --vip x acquire` mean the same, and each command's --help lists everything it takes).
+void add_shared_options(CLI::App& app, Options& o) {
+  const char* global = "Global options";
+  auto set = [](std::optional<std::string>& slot) { return [&slot](const Text& v) { slot = v; }; };
+  app.add_option_function<Text>("--config", set(o.flags.config_path),
+                                "config file (default /etc/cloudvip/cloudvip.toml; env CLOUDVIP_CONFIG)")
+      ->type_name("FILE")
+      ->group(global);
+  app.add_option_function<Text>("--region", set(o.flags.region),
+                                "AWS region (default: AWS_REGION, the profile's, then the instance's)")
+      ->type_name("REGION")
+      ->group(global);
+  app.add_option_function<Text>("--endpoint", set(o.flags.endpoint),
+                                "EC2 endpoint URL (default: AWS_ENDPOINT_URL_EC2, the region's)")
+      ->type_name("URL")
+      ->group(global);
+  app.add_option_function<Text>("--imds-endpoint", set(o.flags.imds_endpoint),
+                                "instance metadata URL (default http://169.254.169.254)")
+      ->type_name("URL")
+      ->group(global);
+  app.add_option_function<Text>("--profile", set(o.flags.profile),
+                                "profile of the AWS config files (default: AWS_PROFILE, the instance role)")
+      ->type_name("NAME")
+      ->group(global);
+  app.add_option_function<Text>(
+         "--log-level", [&o](const Text& v) { o.log_level = v; },
+         "debug, info, warn or error; logs go to stderr (default warn)")
+      ->type_name("LEVEL")
+      ->group(global);
+  app.add_flag_callback(
+         "--json", [&o] { o.json = true; }, "print results as JSON on stdout")
+      ->group(global);
+  app.add_option_function<Text>("--timeout", set(o.flags.timeout),
+                                "give up after this long: 10, 2.5s, 500ms (default 30 s; check 60 s)")
+      ->type_name("SECONDS")
+      ->group(global);
+
+  const char* vip = "VIP options";
+  app.add_option_function<Text>("--vip", set(o.flags.vip_name),
+                                "act on this [[vip]] of the config file only (default: all)")
+      ->type_name("NAME")
+      ->group(vip);
+  app.add_option_function<Text>("--address", set(o.flags.address),
+                                "one VIP from flags, no [[vip]] of the file: its IPv4 address")
+      ->type_name("IP")
+      ->group(vip);
+  app.add_option_function<std::vector<Text>>(
+         "--route-table",
+         [&o](const std::vector<Text>& v) {
+           o.flags.route_tables.insert(o.flags.route_tables.end(), v.begin(), v.end());
+         },
+         "route table to carry the VIP route (repeat; 'vpc' = every table of the VPC)")
+      ->type_name("RTB")
+      ->group(vip);
+  app.add_option_function<Text>("--route-table-tag", set(o.flags.route_table_tag),
+                                "the VPC's route tables with this tag instead of --route-table")
+      ->type_name("KEY=VALUE")
+      ->group(vip);
+  app.add_option_function<Text>("--interface", set(o.flags.interface),
+                                "local interface for the VIP (default: the default route's)")
+      ->type_name("IFACE")
+      ->group(vip);
+  app.add_option_function<Text>("--label", set(o.flags.label), "address label, e.g. eth0:1")
+      ->type_name("LABEL")
+      ->group(vip);
+  app.add_option_function<Text>("--elastic-ip", set(o.flags.elastic_ip),
+                                "Elastic IP allocation id that follows the VIP")
+      ->type_name("EIPALLOC")
+      ->group(vip);
+  app.add_flag_callback(
+         "--no-local", [&o] { o.flags.no_local = true; },
+         "do not put the VIP on a local interface (something else does)")
+      ->group(vip);
+  app.add_option_function<Text>("--mode", set(o.flags.mode),
+                                "route (default) or secondary-ip (two members in one subnet)")
+      ->type_name("MODE")
+      ->group(vip);
+}
+
+CLI::App* add_command(CLI::App& app, Options& o, Command command, std::string_view description,
+                      std::string_view footer) {
+  CLI::App* sub = app.add_subcommand(std::string(to_string(command)), std::string(description));
+  sub->footer(std::string(footer));
+  sub->callback([&o, command] { o.command = command; });
+  add_shared_options(*sub, o);
+  return sub;
+}
+
+}  // namespace
+
+std::string_view to_string(Command command) {
+  switch (command) {
+    case Command::none:
+      return "";
+    case Command::acquire:
+      return "acquire";
+    case Command::release:
+      return "release";
+    case Command::status:
+      return "status";
+    case Command::check:
+      return "check";
+    case Command::policy:
+      return "policy";
+  }
+  return "";
+}
+
+std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
+  CLI::App app{std::string(help::k_cloudvip), "cloudvip"};
+  app.set_version_flag("--version", std::string("cloudvip ") + CLOUDVIP_VERSION);
+  app.footer(std::string(help::footer_cloudvip()));
+  app.get_formatter()->column_width(36);
+  app.require_subcommand(0, 1);
+  add_shared_options(app, o);
+
+  CLI::App* acquire = add_command(app, o, Command::acquire, help::k_acquire, help::footer_acquire());
+  acquire->add_flag("--no-verify", o.acquire.no_verify, "do not read the route tables again afterwards");
+  acquire->add_flag("--dry-run", o.acquire.dry_run,
+                    "ask AWS whether this host may take over (DryRun); change nothing");
+
+  CLI::App* release = add_command(app, o, Command::release, help::k_release, help::footer_release());
+  release->add_flag("--delete-routes", o.release.delete_routes,
+                    "also delete the routes that point at this host (never the peer's)");
+  release->add_flag("--dry-run", o.release.dry_run,
+                    "ask AWS whether the deletes are allowed; change nothing");
+
+  add_command(app, o, Command::status, help::k_status, help::footer_status());
+
+  CLI::App* check = add_command(app, o, Command::check, help::k_check, help::footer_check());
+  check->add_flag("--fix", o.check.fix, "turn the ENI's source/destination check off where it is on");
+
+  CLI::App* policy = add_command(app, o, Command::policy, help::k_policy, help::footer_policy());
+  policy
+      ->add_option_function<std::string>(
+          "--account", [&o](const std::string& v) { o.policy.account = v; },
+          "AWS account id (12 digits); default: the instance identity document")
+      ->type_name("ID");
+  policy->add_flag("--allow-fix", o.policy.allow_fix,
+                   "also grant ec2:ModifyNetworkInterfaceAttribute (for check --fix)");
+  policy->add_flag("--no-delete-routes", o.policy.no_delete,
+                   "leave out ec2:DeleteRoute (then release --delete-routes is refused)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help, --version
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string where = o.command == Command::none ? "cloudvip --help" : "cloudvip COMMAND --help";
+    for (CLI::App* sub : app.get_subcommands()) {
+      where = "cloudvip " + sub->get_name() + " --help";
+    }
+    std::fprintf(stderr, "cloudvip: error: %s (see %s)\n", e.what(), where.c_str());
+    return k_exit_usage;
+  }
+  if (o.command == Command::none) {
+    std::fprintf(stderr,
+                 "cloudvip: error: no command given (use one of acquire, release, status, check, policy; "
+                 "see cloudvip --help)\n");
+    return k_exit_usage;
+  }
+  return std::nullopt;
+}
+
+}  // namespace cloudvip::cli

@@ -1,0 +1,106 @@
+#include "cli/wiring.h"
+
+#include <algorithm>
+
+#include "aws/endpoint.h"
+#include "netlink/netlink_address_table.h"
+
+namespace cloudvip::cli {
+
+Wiring::Wiring(const Settings& settings, const Environment& env, Logger& logger)
+    : m_settings(settings), m_env(env), m_logger(logger) {}
+
+Wiring::~Wiring() = default;
+
+HttpTransport& Wiring::transport() {
+  if (!m_transport) {
+    m_transport =
+        std::make_unique<CurlTransport>(m_env, CurlTransportOptions{.ca_bundle = m_settings.ca_bundle});
+  }
+  return *m_transport;
+}
+
+Imds& Wiring::imds() {
+  if (!m_imds) {
+    m_imds = std::make_unique<Imds>(transport(), m_clock, m_settings.imds);
+  }
+  return *m_imds;
+}
+
+CredentialsProvider& Wiring::credentials() {
+  if (!m_credentials) {
+    m_credentials = make_default_credentials_chain(m_env, m_clock, imds(), m_runner, m_logger,
+                                                   CredentialsChainOptions{.profile = m_settings.profile});
+  }
+  return *m_credentials;
+}
+
+Result<std::string> Wiring::region() {
+  if (!m_region) {
+    if (m_settings.region) {
+      m_region = *m_settings.region;
+    } else {
+      Result<std::string> asked = imds().region();
+      if (asked) {
+        m_logger.debug("region {} from instance metadata", *asked);
+        m_region = *asked;
+      } else {
+        m_region = fail(asked.error().wrap(
+            "no region is set and instance metadata did not say (give --region, set AWS_REGION or [aws] "
+            "region in the config file)"));
+      }
+    }
+  }
+  return *m_region;
+}
+
+Result<Ec2Client*> Wiring::ec2() {
+  if (m_ec2) {
+    return m_ec2.get();
+  }
+  Result<std::string> region_name = region();
+  if (!region_name) {
+    return fail(region_name.error());
+  }
+  EndpointSources sources{.flag = m_settings.config.aws.endpoint,
+                          .flag_name = m_settings.endpoint_setting,
+                          .env = m_env,
+                          .region = *region_name};
+  Result<Endpoint> endpoint = resolve_ec2_endpoint(sources);
+  if (!endpoint) {
+    return fail(endpoint.error());
+  }
+  m_logger.debug("EC2 endpoint {} ({}), region {}", endpoint->url, endpoint->source, *region_name);
+  Ec2ClientOptions options;
+  options.endpoint_url = endpoint->url;
+  options.region = *region_name;
+  options.retry = m_settings.retry;
+  options.timeout = std::min(m_settings.deadline, k_max_attempt_timeout);
+  options.connect_timeout = std::min(options.connect_timeout, options.timeout);
+  m_ec2 = std::make_unique<Ec2Client>(transport(), credentials(), m_clock, options, m_logger);
+  return m_ec2.get();
+}
+
+Result<Cloud*> Wiring::cloud() {
+  if (m_cloud) {
+    return m_cloud.get();
+  }
+  Result<Ec2Client*> client = ec2();
+  if (!client) {
+    return fail(client.error());
+  }
+  m_aws_cloud = std::make_unique<AwsCloud>(**client, imds(), m_logger);
+  m_cache =
+      std::make_unique<IdentityCache>(IdentityCacheOptions{.directory = m_settings.cache_dir}, m_logger);
+  m_cloud = std::make_unique<CachingCloud>(*m_aws_cloud, *m_cache);
+  return m_cloud.get();
+}
+
+AddressTable& Wiring::addresses() {
+  if (!m_addresses) {
+    m_addresses = std::make_unique<NetlinkAddressTable>();
+  }
+  return *m_addresses;
+}
+
+}  // namespace cloudvip::cli
