@@ -9,6 +9,7 @@ Prints one line per check and "boto3: N passed, M failed"; exits 1 on any failur
 """
 
 import os
+import subprocess
 import sys
 import tempfile
 import urllib.request
@@ -454,6 +455,17 @@ class Suite:
             expect(secret not in text, "a scenario secret is in the call log")
 
 
+def bad_scenario_exits_2(binary, work):
+    """A scenario with an error: exit status 2 and a message naming the file, the line and the key."""
+    bad = os.path.join(work, "bad.toml")
+    with open(bad, "w") as f:
+        f.write('account_id = "123"\nregion = "us-east-1"\n')
+    done = subprocess.run([binary, "--scenario", bad], capture_output=True, text=True, timeout=h.START_TIMEOUT_S,
+                          stdin=subprocess.DEVNULL)
+    expect_eq(done.returncode, 2, "exit status")
+    expect("bad.toml:1: account_id" in done.stderr, f"message: {done.stderr.strip()}")
+
+
 def main():
     if h.clients_missing():
         h.missing_clients_exit(h.clients_missing(), "boto3")
@@ -464,6 +476,7 @@ def main():
     paging = h.Sim(binary, h.PAGING, workdir=os.path.join(work, "paging"))
     os.makedirs(sim.workdir)
     os.makedirs(paging.workdir)
+    results.check("cloudvip-sim exits 2 on a bad scenario", bad_scenario_exits_2, binary, work)
     try:
         results.check("cloudvip-sim starts (two-az, paging)", lambda: (sim.start(), paging.start()))
         if results.failed:
