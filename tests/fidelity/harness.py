@@ -219,7 +219,7 @@ class Sim:
         raise CheckFailed(f"{allocation_id} is not in /_sim/state")
 
     def world(self):
-        """The state without what a read changes (nothing): compare before/after to prove nothing changed."""
+        """/_sim/state as canonical text: equal before and after a call proves the call changed nothing."""
         return json.dumps(self.state(), sort_keys=True)
 
 
