@@ -7,12 +7,19 @@
 namespace cloudvip {
 namespace {
 
+std::unexpected<Error> bad_url(std::string_view url, std::string_view why) {
+  return fail(ErrorCode::invalid_argument, "URL '" + std::string(url) + "' " + std::string(why) +
+                                               " (expected https://host[:port][/path])");
+}
+
+}  // namespace
+
 bool is_unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
          c == '.' || c == '~';
 }
 
-int hex_value(char c) {
+int hex_digit_value(char c) {
   if (c >= '0' && c <= '9') {
     return c - '0';
   }
@@ -24,13 +31,6 @@ int hex_value(char c) {
   }
   return -1;
 }
-
-std::unexpected<Error> bad_url(std::string_view url, std::string_view why) {
-  return fail(ErrorCode::invalid_argument, "URL '" + std::string(url) + "' " + std::string(why) +
-                                               " (expected https://host[:port][/path])");
-}
-
-}  // namespace
 
 std::string Url::host_header() const {
   if (has_default_port()) {
@@ -132,8 +132,8 @@ std::string uri_decode(std::string_view s, bool plus_is_space) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+    if (s[i] == '%' && i + 2 < s.size() && hex_digit_value(s[i + 1]) >= 0 && hex_digit_value(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_digit_value(s[i + 1]) * 16 + hex_digit_value(s[i + 2])));
       i += 2;
     } else if (s[i] == '+' && plus_is_space) {
       out.push_back(' ');

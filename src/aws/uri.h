@@ -29,6 +29,11 @@ struct Url {
 // empty, the port is not a number in 1-65535, or the URL carries user info ("user@host").
 Result<Url> parse_url(std::string_view url);
 
+// True for the RFC 3986 unreserved characters: A-Za-z0-9 and -_.~
+bool is_unreserved(unsigned char c);
+// The value of one hexadecimal digit (either case), or -1.
+int hex_digit_value(char c);
+
 // RFC 3986 percent-encoding: A-Za-z0-9 and -_.~ stay as they are, every other byte (UTF-8 bytes included)
 // becomes %XX with upper-case hex. '/' is kept when `encode_slash` is false (for paths).
 std::string uri_encode(std::string_view s, bool encode_slash = true);

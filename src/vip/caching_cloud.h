@@ -1,0 +1,61 @@
+// A Cloud that serves identity() and subnets() from an IdentityCache and forwards everything else to the
+// cloud it wraps (acquire's hot path: no IMDS round trips when this boot has already been seen). A miss asks
+// the wrapped cloud and stores a successful answer; errors are never cached.
+#pragma once
+
+#include "vip/cloud.h"
+#include "vip/identity_cache.h"
+
+namespace cloudvip {
+
+class CachingCloud final : public Cloud {
+ public:
+  // Keeps references: `inner` and `cache` must outlive this object.
+  CachingCloud(Cloud& inner, IdentityCache& cache) : m_inner(inner), m_cache(cache) {}
+
+  Result<Identity> identity(const std::string& mac) override;
+  Result<std::vector<SubnetView>> subnets(const std::string& vpc_id) override;
+  // Drops every cached entry: the next identity() and subnets() ask the wrapped cloud.
+  void invalidate() { m_cache.invalidate(); }
+
+  Result<std::vector<RouteTableView>> route_tables(const RouteTableSelector& selector,
+                                                   const std::string& vpc_id,
+                                                   const Cidr& destination) override {
+    return m_inner.route_tables(selector, vpc_id, destination);
+  }
+  Result<std::vector<RouteTableView>> all_route_tables(const std::string& vpc_id,
+                                                       const Cidr& destination) override {
+    return m_inner.all_route_tables(vpc_id, destination);
+  }
+  std::vector<Result<Applied>> point_routes(const std::vector<RouteChange>& changes, bool dry_run) override {
+    return m_inner.point_routes(changes, dry_run);
+  }
+  std::vector<Result<Applied>> delete_routes(const std::vector<RouteChange>& routes, bool dry_run) override {
+    return m_inner.delete_routes(routes, dry_run);
+  }
+  Result<ElasticIpView> elastic_ip(const std::string& allocation_id) override {
+    return m_inner.elastic_ip(allocation_id);
+  }
+  Result<Applied> associate_elastic_ip(const std::string& allocation_id,
+                                       const std::string& network_interface_id, const std::string& private_ip,
+                                       bool dry_run) override {
+    return m_inner.associate_elastic_ip(allocation_id, network_interface_id, private_ip, dry_run);
+  }
+  Result<bool> source_dest_check(const std::string& network_interface_id) override {
+    return m_inner.source_dest_check(network_interface_id);
+  }
+  Result<Applied> set_source_dest_check(const std::string& network_interface_id, bool enabled,
+                                        bool dry_run) override {
+    return m_inner.set_source_dest_check(network_interface_id, enabled, dry_run);
+  }
+  Result<Applied> assign_private_ip(const std::string& network_interface_id, Ipv4Address address,
+                                    bool dry_run) override {
+    return m_inner.assign_private_ip(network_interface_id, address, dry_run);
+  }
+
+ private:
+  Cloud& m_inner;
+  IdentityCache& m_cache;
+};
+
+}  // namespace cloudvip
