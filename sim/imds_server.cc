@@ -2,10 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <set>
 
 #include "aws/credentials.h"
+#include "sim/ids.h"
 #include "sim/server.h"
 #include "sim/world.h"
 
@@ -67,6 +70,14 @@ std::string private_dns_name(std::string_view region, const Ipv4Address& ip) {
     c = c == '.' ? '-' : c;
   }
   return host + (region == "us-east-1" ? ".ec2.internal" : "." + std::string(region) + ".compute.internal");
+}
+
+// The id DescribeInstances shows under iamInstanceProfile (sim/shapes.cc derives it the same way; the
+// model has no shared helper for it yet).
+std::string instance_profile_id(const std::string& role) {
+  std::string id = "AIPA" + derived_id("x", role).substr(2, 16);
+  std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::toupper(c); });
+  return id;
 }
 
 const InterfaceView* eth0(const InstanceView& view) {
@@ -316,7 +327,7 @@ HttpReply ImdsService::metadata(std::string_view instance_id, std::string_view p
         {"Code", "Success"},
         {"LastUpdated", format_aws_timestamp(credentials ? credentials->last_updated : m_clock.now())},
         {"InstanceProfileArn", "arn:aws:iam::" + view->account_id + ":instance-profile/" + view->iam_role},
-        {"InstanceProfileId", "AIPA" + std::string(view->id.size() > 2 ? view->id.substr(2) : view->id)}};
+        {"InstanceProfileId", instance_profile_id(view->iam_role)}};
     return json_reply(info);
   }
   if (!view->iam_role.empty() && path == role_dir + view->iam_role) {

@@ -137,6 +137,11 @@ TEST_F(SimImdsTest, EveryPathOfTheTwoAzScenario) {
   auto info = nlohmann::json::parse(get("/latest/meta-data/iam/info").body);
   EXPECT_EQ(info["Code"], "Success");
   EXPECT_EQ(info["InstanceProfileArn"], "arn:aws:iam::123456789012:instance-profile/cloudvip-role");
+  std::string profile_id = info["InstanceProfileId"];
+  HttpResponse described =
+      ec2(std::string("Action=DescribeInstances&Version=2016-11-15&InstanceId.1=") + k_instance_a);
+  EXPECT_NE(described.body.find("<id>" + profile_id + "</id>"), std::string::npos)
+      << "IMDS and DescribeInstances disagree on the instance profile id " << profile_id;
 }
 
 TEST_F(SimImdsTest, OurImdsClientReadsTheIdentity) {

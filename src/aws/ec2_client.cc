@@ -1,7 +1,9 @@
 #include "aws/ec2_client.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <optional>
 
 #include "aws/sigv4.h"
 
@@ -62,6 +64,42 @@ QueryParams describe_params(std::string_view id_prefix, const std::vector<std::s
   params.add_list(id_prefix, ids);
   params.add_filters(filters);
   return params;
+}
+
+// RFC 7231 section 7.1.1.1 IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" (the only form a server may send).
+std::optional<TimePoint> parse_imf_fixdate(std::string_view text) {
+  static constexpr std::array<std::string_view, 12> k_months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  // "Sun, 06 Nov 1994 08:49:37 GMT": 29 characters with fixed positions.
+  if (text.size() != 29 || text[3] != ',' || text[4] != ' ' || text[7] != ' ' || text[11] != ' ' ||
+      text[16] != ' ' || text[19] != ':' || text[22] != ':' || text[25] != ' ' || text.substr(26) != "GMT") {
+    return std::nullopt;
+  }
+  auto number = [&](size_t pos, size_t len) -> std::optional<int> {
+    int value = 0;
+    for (size_t i = pos; i < pos + len; ++i) {
+      if (text[i] < '0' || text[i] > '9') {
+        return std::nullopt;
+      }
+      value = value * 10 + (text[i] - '0');
+    }
+    return value;
+  };
+  auto month = std::find(k_months.begin(), k_months.end(), text.substr(8, 3));
+  std::optional<int> day = number(5, 2), year = number(12, 4), hour = number(17, 2), minute = number(20, 2),
+                     second = number(23, 2);
+  if (month == k_months.end() || !day || !year || !hour || !minute || !second || *hour > 23 || *minute > 59 ||
+      *second > 60) {
+    return std::nullopt;
+  }
+  std::chrono::year_month_day date{std::chrono::year(*year),
+                                   std::chrono::month(static_cast<unsigned>(month - k_months.begin() + 1)),
+                                   std::chrono::day(static_cast<unsigned>(*day))};
+  if (!date.ok()) {
+    return std::nullopt;
+  }
+  return TimePoint(std::chrono::sys_days(date)) + std::chrono::hours(*hour) + std::chrono::minutes(*minute) +
+         std::chrono::seconds(*second);
 }
 
 }  // namespace
@@ -217,6 +255,32 @@ std::vector<Result<Ec2Response>> Ec2Client::call_all(const std::vector<Ec2Call>&
     }
   }
   return results;
+}
+
+Result<TimePoint> Ec2Client::server_time() {
+  const std::string action = "DescribeRouteTables";
+  QueryParams params;
+  params.add("MaxResults", "5");  // the smallest page EC2 accepts
+  Result<HttpRequest> request = build_request(action, params, 1);
+  if (!request) {
+    return std::unexpected(request.error());
+  }
+  Result<HttpResponse> sent = m_transport.send(*request);
+  if (!sent) {
+    return fail(sent.error().wrap("cannot read the time from EC2 at " + m_options.endpoint_url));
+  }
+  std::optional<std::string> date = sent->headers.get("Date");
+  if (!date) {
+    return fail(ErrorCode::parse, "EC2 at " + m_options.endpoint_url + " answered " + action + " (HTTP " +
+                                      std::to_string(sent->status) + ") without a Date header");
+  }
+  std::optional<TimePoint> time = parse_imf_fixdate(*date);
+  if (!time) {
+    return fail(ErrorCode::parse, "EC2 at " + m_options.endpoint_url + " sent Date '" + *date +
+                                      "', not an HTTP date like 'Sun, 06 Nov 1994 08:49:37 GMT'");
+  }
+  m_logger.debug("ec2 {}: server Date {} (HTTP {})", action, *date, sent->status);
+  return *time;
 }
 
 template <class T, class Parse>

@@ -121,6 +121,13 @@ class Ec2Client {
   Result<void> unassign_private_ip_addresses(const std::string& network_interface_id,
                                              const std::vector<std::string>& private_ips);
 
+  // The time EC2 says it is now: the HTTP Date header (RFC 7231 IMF-fixdate, "Sun, 06 Nov 1994 08:49:37
+  // GMT") of the answer to one cheap signed read (DescribeRouteTables, MaxResults=5). Any answer carries the
+  // header, also the AuthFailure/RequestExpired a badly skewed clock earns, so this works exactly when it is
+  // needed. One attempt, no retry. Errors: no credentials, the transport's error, ErrorCode::parse when the
+  // answer has no usable Date header.
+  Result<TimePoint> server_time();
+
   static constexpr int k_max_pages = 1000;
 
  private:

@@ -432,5 +432,79 @@ TEST(Ec2ClientTest, InvalidRequestsAreRefusedBeforeSending) {
   EXPECT_EQ(h.server.request_count(), 0u);
 }
 
+// --- server_time ---
+
+TEST(Ec2ClientServerTimeTest, ReadsTheDateHeaderOfOneSignedDescribeRouteTables) {
+  Harness h([](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("Date", "Tue, 15 Nov 1994 08:12:31 GMT");
+    answer_success(req, res);
+  });
+  Result<TimePoint> time = h.client.server_time();
+  ASSERT_TRUE(time) << time.error().message;
+  EXPECT_EQ(std::chrono::system_clock::to_time_t(*time), 784887151);
+  ASSERT_EQ(h.server.request_count(), 1u);
+  RecordedRequest sent = h.server.requests()[0];
+  Result<QueryParams> params = form_decode(sent.body);
+  ASSERT_TRUE(params);
+  EXPECT_EQ(params->get("Action"), "DescribeRouteTables");
+  EXPECT_EQ(params->get("MaxResults"), "5");
+  EXPECT_TRUE(starts_with(sent.header("Authorization"), "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"));
+}
+
+TEST(Ec2ClientServerTimeTest, ReadsTheDateOfAnAuthFailureOnce) {
+  Harness h([](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Date", "Thu, 01 Jan 2015 00:00:00 GMT");
+    reply(res, 401,
+          error_document("AuthFailure", "AWS was not able to validate the provided access credentials",
+                         "req-skew"));
+  });
+  Result<TimePoint> time = h.client.server_time();
+  ASSERT_TRUE(time) << time.error().message;
+  EXPECT_EQ(std::chrono::system_clock::to_time_t(*time), 1420070400);
+  EXPECT_EQ(h.server.request_count(), 1u);  // no retry
+}
+
+TEST(Ec2ClientServerTimeTest, AnswerWithoutDateIsAParseErrorNamingTheEndpoint) {
+  Harness h(answer_success);
+  Result<TimePoint> time = h.client.server_time();
+  ASSERT_FALSE(time);
+  EXPECT_EQ(time.error().code, ErrorCode::parse);
+  EXPECT_NE(time.error().message.find(h.server.url()), std::string::npos) << time.error().message;
+  EXPECT_NE(time.error().message.find("without a Date header"), std::string::npos);
+}
+
+TEST(Ec2ClientServerTimeTest, RefusesDatesThatAreNotImfFixdate) {
+  for (std::string bad :
+       {"Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 UTC",
+        "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:49:37 GMT"}) {
+    Harness h([bad](const httplib::Request& req, httplib::Response& res) {
+      res.set_header("Date", bad);
+      answer_success(req, res);
+    });
+    Result<TimePoint> time = h.client.server_time();
+    ASSERT_FALSE(time) << bad;
+    EXPECT_EQ(time.error().code, ErrorCode::parse) << bad;
+    EXPECT_NE(time.error().message.find(bad), std::string::npos) << time.error().message;
+  }
+}
+
+TEST(Ec2ClientServerTimeTest, TransportErrorIsWrappedWithTheEndpoint) {
+  RefusingPort refusing;
+  MapEnvironment env;
+  CurlTransport transport{env};
+  StaticCredentialsProvider credentials(
+      Credentials{"AKIDEXAMPLE", std::string(k_secret), "", std::nullopt, "test"});
+  FakeClock clock;
+  NullLogger logger;
+  Ec2Client client(
+      transport, credentials, clock,
+      Ec2ClientOptions{refusing.url(), "us-east-1", {}, Millis(2000), Millis(1000), [] { return 0.5; }},
+      logger);
+  Result<TimePoint> time = client.server_time();
+  ASSERT_FALSE(time);
+  EXPECT_EQ(time.error().code, ErrorCode::network);
+  EXPECT_NE(time.error().message.find(refusing.url()), std::string::npos) << time.error().message;
+}
+
 }  // namespace
 }  // namespace cloudvip

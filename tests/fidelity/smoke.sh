@@ -34,6 +34,13 @@ fail() {
   exit 1
 }
 
+echo "a bad scenario exits 2 naming the file and the key"
+printf 'account_id = "123"\nregion = "us-east-1"\n' >"$work/bad.toml"
+"$sim" --scenario "$work/bad.toml" >/dev/null 2>"$work/bad.err"
+rc=$?
+[ "$rc" -eq 2 ] || fail "bad scenario: exit $rc, expected 2"
+grep -q "bad.toml:1: account_id" "$work/bad.err" || fail "bad scenario message: $(cat "$work/bad.err")"
+
 instance=i-0a1b2c3d4e5f6000a
 "$sim" --scenario "$scenario" --listen 127.0.0.1:0 --port-file "$work/url" --imds "$instance=127.0.0.1:0" \
   >"$work/sim.out" 2>"$work/sim.err" &
