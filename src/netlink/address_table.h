@@ -78,6 +78,11 @@ class AddressTable {
   // The kernel's index of interface `name`. ErrorCode::not_found when there is no such interface.
   virtual Result<int> interface_index(std::string_view name) = 0;
 
+  // The link-layer (MAC) address of `interface`, lower-case and colon-separated ("0e:1a:2b:3c:4d:5e"): what
+  // IMDS keys the instance's network interfaces by, so the engine finds the ENI that holds the VIP.
+  // ErrorCode::not_found when there is no such interface or it has no link-layer address.
+  virtual Result<std::string> link_address(std::string_view interface) = 0;
+
   // Whether `address` is on `interface` with any prefix length (via list).
   Result<bool> has(std::string_view interface, Ipv4Address address);
 

@@ -1,8 +1,10 @@
 #include "netlink/netlink_address_table.h"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -337,7 +339,66 @@ int on_route_message(const nlmsghdr* nlh, void* data) {
   return MNL_CB_OK;
 }
 
+// --- links ---
+
+struct LinkScan {
+  unsigned index = 0;
+  bool found = false;
+  std::vector<uint8_t> address;  // IFLA_ADDRESS; empty when the link has none
+};
+
+int on_link_attr(const nlattr* attr, void* data) {
+  auto* scan = static_cast<LinkScan*>(data);
+  if (mnl_attr_get_type(attr) == IFLA_ADDRESS) {
+    const auto* bytes = static_cast<const uint8_t*>(mnl_attr_get_payload(attr));
+    scan->address.assign(bytes, bytes + mnl_attr_get_payload_len(attr));
+  }
+  return MNL_CB_OK;
+}
+
+int on_link_message(const nlmsghdr* nlh, void* data) {
+  auto* scan = static_cast<LinkScan*>(data);
+  if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(ifinfomsg))) {
+    return MNL_CB_OK;
+  }
+  const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(nlh));
+  if (static_cast<unsigned>(ifi->ifi_index) != scan->index) {
+    return MNL_CB_OK;
+  }
+  mnl_attr_parse(nlh, sizeof(ifinfomsg), on_link_attr, scan);
+  scan->found = true;
+  return MNL_CB_STOP;  // one link asked for, one answer: the acknowledgement that follows is not needed
+}
+
 }  // namespace
+
+Result<std::string> NetlinkAddressTable::link_address(std::string_view interface) {
+  auto index = interface_index(interface);
+  if (!index) {
+    return fail(index.error());
+  }
+  std::string what = "reading the link-layer address of " + std::string(interface);
+  std::array<char, k_request_buffer> buffer{};
+  nlmsghdr* nlh = put_header(buffer.data(), RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK);
+  auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  ifi->ifi_family = AF_UNSPEC;
+  ifi->ifi_index = *index;
+  LinkScan scan{static_cast<unsigned>(*index), false, {}};
+  if (auto failure = exchange(m_receive_timeout, nlh, on_link_message, &scan)) {
+    return fail(to_error(*failure, what, m_receive_timeout));
+  }
+  if (!scan.found || scan.address.empty()) {
+    return fail(ErrorCode::not_found,
+                what +
+                    ": the interface has no link-layer address, so IMDS cannot name its network "
+                    "interface; set `interface` to the ENI's device (e.g. eth0)");
+  }
+  std::string mac;
+  for (uint8_t byte : scan.address) {
+    mac += fmt::format("{}{:02x}", mac.empty() ? "" : ":", byte);
+  }
+  return mac;
+}
 
 Result<int> NetlinkAddressTable::interface_index(std::string_view name) {
   if (auto valid = validate_interface_name(name); !valid) {

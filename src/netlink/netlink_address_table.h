@@ -20,6 +20,7 @@ class NetlinkAddressTable : public AddressTable {
   Result<bool> remove(const AddressSpec& spec) override;
   Result<std::string> default_route_interface() override;
   Result<int> interface_index(std::string_view name) override;
+  Result<std::string> link_address(std::string_view interface) override;
 
  private:
   Millis m_receive_timeout;

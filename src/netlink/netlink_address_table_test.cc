@@ -197,6 +197,21 @@ TEST(NetlinkAddressTableTest, MissingInterfaceIsNotFoundAndNamed) {
   });
 }
 
+TEST(NetlinkAddressTableTest, LinkAddressIsTheInterfacesMacInLowerCase) {
+  in_fresh_network_namespace([] {
+    ip("link set vA address 0E:1A:2B:3C:4D:5E");
+    ip("link set vB address 0e:00:00:00:00:07");
+    NetlinkAddressTable table;
+    EXPECT_EQ(table.link_address("vA"), "0e:1a:2b:3c:4d:5e");
+    EXPECT_EQ(table.link_address("vB"), "0e:00:00:00:00:07");
+
+    auto missing = table.link_address("eth9");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, ErrorCode::not_found);
+    EXPECT_THAT(missing.error().message, HasSubstr("interface 'eth9' does not exist"));
+  });
+}
+
 TEST(NetlinkAddressTableTest, WithoutCapNetAdminAddSaysWhatIsNeeded) {
   in_fresh_network_namespace([] {
     drop_net_admin();

@@ -1,5 +1,7 @@
 #include "testing/fake_address_table.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace cloudvip::testing {
@@ -108,6 +110,32 @@ Result<int> FakeAddressTable::interface_index(std::string_view name) {
     return cloudvip::fail(*error);
   }
   return lookup(name);
+}
+
+Result<std::string> FakeAddressTable::link_address(std::string_view interface) {
+  std::lock_guard lock(m_mutex);
+  if (auto error = enter(Op::link_address, "link_address " + std::string(interface))) {
+    return cloudvip::fail(*error);
+  }
+  auto index = lookup(interface);
+  if (!index) {
+    return cloudvip::fail(index.error());
+  }
+  auto it = m_link_addresses.find(interface);
+  if (it == m_link_addresses.end()) {
+    return fmt::format("0e:00:00:00:00:{:02x}", *index & 0xff);
+  }
+  if (it->second.empty()) {
+    return cloudvip::fail(ErrorCode::not_found,
+                          "interface '" + std::string(interface) + "' has no link-layer address");
+  }
+  return it->second;
+}
+
+void FakeAddressTable::set_link_address(const std::string& interface, std::string mac) {
+  add_interface(interface);
+  std::lock_guard lock(m_mutex);
+  m_link_addresses[interface] = std::move(mac);
 }
 
 void FakeAddressTable::add_interface(const std::string& name) {

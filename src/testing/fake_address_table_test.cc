@@ -90,6 +90,17 @@ TEST(FakeAddressTableTest, FailureWithoutACountLastsUntilCleared) {
   EXPECT_TRUE(table.list("eth0"));
 }
 
+TEST(FakeAddressTableTest, LinkAddressIsDerivedFromTheIndexUntilSet) {
+  FakeAddressTable table({"eth0", "eth1"});
+  EXPECT_EQ(table.link_address("eth0"), "0e:00:00:00:00:02");
+  EXPECT_EQ(table.link_address("eth1"), "0e:00:00:00:00:03");
+  table.set_link_address("eth1", "0e:aa:bb:cc:dd:ee");
+  EXPECT_EQ(table.link_address("eth1"), "0e:aa:bb:cc:dd:ee");
+  table.set_link_address("eth1", "");
+  EXPECT_EQ(table.link_address("eth1").error().code, ErrorCode::not_found);
+  EXPECT_EQ(table.link_address("eth9").error().code, ErrorCode::not_found);
+}
+
 TEST(FakeAddressTableTest, RecordsEveryCallInOrder) {
   FakeAddressTable table;
   table.put_address("eth0", {k_vip, 32, "eth0:1"});  // set-up is not a call

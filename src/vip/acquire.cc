@@ -1,0 +1,249 @@
+// Engine::acquire: identity -> one read -> one concurrent apply (routes, local address, Elastic IP) -> one
+// verification read.
+#include <future>
+#include <system_error>
+
+#include "vip/engine.h"
+#include "vip/engine_internal.h"
+
+namespace cloudvip {
+namespace {
+
+using namespace engine_detail;
+
+// Runs `task` on a thread of its own; where no thread can be started, when its result is asked for.
+template <class Task>
+auto start(Task task) -> std::future<decltype(task())> {
+  try {
+    return std::async(std::launch::async, task);
+  } catch (const std::system_error&) {
+    return std::async(std::launch::deferred, task);
+  }
+}
+
+bool table_ok(const RouteTableReport& table) {
+  return table.action != RouteAction::failed && table.verified != Verified::no;
+}
+
+int acquire_exit_code(const AcquireReport& report) {
+  if (report.error) {
+    return exit_code_for(*report.error);
+  }
+  bool ok = std::ranges::all_of(report.route_tables, table_ok) &&
+            report.local_address.outcome != LocalAddressOutcome::failed &&
+            report.elastic_ip.outcome != ElasticIpOutcome::failed &&
+            (!report.secondary_ip || report.secondary_ip->outcome != SecondaryIpOutcome::failed);
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+
+AcquireReport Engine::acquire(const VipSpec& spec, const AcquireOptions& options) {
+  TimePoint start_time = m_clock.now();
+  AcquireReport report;
+  report.context = make_context(spec, options.dry_run);
+  report.elastic_ip.allocation_id = spec.elastic_ip.value_or("");
+  auto identity = resolve(spec, spec.mode == VipMode::route, report.context);
+  report.local_address = local_address_skeleton(spec, report.context.interface);
+  report.timings.identity = since(start_time);
+  if (identity) {
+    run_acquire(spec, *identity, options, report);
+  } else {
+    report.error = identity.error();
+  }
+  report.timings.total = since(start_time);
+  report.exit_code = acquire_exit_code(report);
+  if (report.exit_code == 0) {
+    m_log.info("{}", summary(report));
+  } else {
+    m_log.warn("{}", summary(report));
+  }
+  return report;
+}
+
+void Engine::run_acquire(const VipSpec& spec, const Identity& identity, const AcquireOptions& options,
+                         AcquireReport& report) {
+  const std::string& eni = identity.network_interface_id;
+  std::vector<RouteChange> changes;
+  std::vector<size_t> changed_rows;  // report.route_tables index of each change
+  if (spec.mode == VipMode::route) {
+    TimePoint read_start = m_clock.now();
+    auto tables = m_cloud.route_tables(to_cloud_selector(spec.route_tables.value_or(WholeVpcRouteTables{})),
+                                       identity.vpc_id, *report.context.destination);
+    report.timings.read = since(read_start);
+    if (!tables) {
+      report.error = tables.error().wrap("reading the route tables of " + identity.vpc_id);
+      return;
+    }
+    if (tables->empty()) {
+      report.error = Error(ErrorCode::config, "no route table of " + identity.vpc_id +
+                                                  " matches the VIP's route_tables/route_table_tag, so no "
+                                                  "client can reach it; check the tag or the ids");
+      return;
+    }
+    for (const RouteTableView& view : *tables) {
+      RouteTableReport row{.id = view.id, .main = view.main, .before = classify_route(view.route, eni)};
+      if (row.before.ours_and_active()) {
+        row.action = RouteAction::unchanged;
+        row.verified = Verified::yes;  // the read that just showed it is as fresh as a second one
+      } else {
+        changes.push_back(RouteChange{view.id, *report.context.destination, eni, view.route.has_value()});
+        changed_rows.push_back(report.route_tables.size());
+        if (row.before.owner == RouteOwner::this_host) {
+          row.note = "was " + row.before.state + " on this host's ENI";
+        } else if (row.before.owner == RouteOwner::other_target) {
+          row.note = "took over a route to " + describe(row.before);
+        }
+      }
+      report.route_tables.push_back(std::move(row));
+    }
+  }
+
+  // Apply: the routes (or the secondary IP) on this thread, the local address and the Elastic IP beside it.
+  TimePoint apply_start = m_clock.now();
+  std::future<LocalAddressReport> local;
+  if (spec.local_address) {
+    local = start([&] { return add_local_address(spec, report.context.interface, options.dry_run); });
+  }
+  std::future<ElasticIpReport> eip;
+  if (spec.elastic_ip) {
+    eip = start([&] { return move_elastic_ip(*spec.elastic_ip, eni, options.dry_run); });
+  }
+  if (!changes.empty()) {
+    std::vector<Result<Applied>> results = m_cloud.point_routes(changes, options.dry_run);
+    for (size_t i = 0; i < changes.size(); ++i) {
+      RouteTableReport& row = report.route_tables[changed_rows[i]];
+      if (i >= results.size()) {
+        row.action = RouteAction::failed;
+        row.error = Error(ErrorCode::internal, "the cloud returned no result for this route table");
+      } else if (!results[i]) {
+        row.action = RouteAction::failed;
+        row.error = results[i].error();
+      } else if (*results[i] == Applied::dry_run_allowed) {
+        row.action = RouteAction::would_change;
+      } else {
+        row.action = changes[i].exists ? RouteAction::replaced : RouteAction::created;
+      }
+    }
+  }
+  if (spec.mode == VipMode::secondary_ip) {
+    report.secondary_ip = assign_secondary_ip(spec, eni, options.dry_run);
+  }
+  if (local.valid()) {
+    report.local_address = local.get();
+  }
+  if (eip.valid()) {
+    report.elastic_ip = eip.get();
+  }
+  report.timings.apply = since(apply_start);
+
+  if (options.verify && !options.dry_run) {
+    verify_routes(identity, report);
+  }
+}
+
+void Engine::verify_routes(const Identity& identity, AcquireReport& report) {
+  std::vector<RouteTableReport*> rows;
+  RouteTableSelector selector{.kind = RouteTableSelector::Kind::ids};
+  for (RouteTableReport& row : report.route_tables) {
+    if (row.action == RouteAction::replaced || row.action == RouteAction::created) {
+      rows.push_back(&row);
+      selector.ids.push_back(row.id);
+    }
+  }
+  if (rows.empty()) {
+    return;
+  }
+  TimePoint verify_start = m_clock.now();
+  auto tables = m_cloud.route_tables(selector, identity.vpc_id, *report.context.destination);
+  report.timings.verify = since(verify_start);
+  if (!tables) {
+    report.error = tables.error().wrap("verifying the changed route tables");
+    for (RouteTableReport* row : rows) {
+      row->verified = Verified::no;
+      row->note = "verification read failed";
+    }
+    return;
+  }
+  for (RouteTableReport* row : rows) {
+    auto view = std::ranges::find(*tables, row->id, &RouteTableView::id);
+    if (view == tables->end()) {
+      row->verified = Verified::no;
+      row->note = "verification: the table was not in the answer";
+      continue;
+    }
+    row->after = classify_route(view->route, identity.network_interface_id);
+    row->verified = row->after->ours_and_active() ? Verified::yes : Verified::no;
+    if (row->verified == Verified::no) {
+      row->note = "verification: " + describe(*row->after);
+    }
+  }
+}
+
+LocalAddressReport Engine::add_local_address(const VipSpec& spec, const std::string& interface,
+                                             bool dry_run) {
+  LocalAddressReport local = local_address_skeleton(spec, interface);
+  if (dry_run) {
+    auto present = m_addresses.has(interface, spec.address);
+    if (!present) {
+      local.outcome = LocalAddressOutcome::failed;
+      local.error = present.error();
+    } else {
+      local.outcome = *present ? LocalAddressOutcome::present : LocalAddressOutcome::would_add;
+    }
+    return local;
+  }
+  auto added = m_addresses.add(AddressSpec{interface, spec.address, 32, spec.label});
+  if (!added) {
+    local.outcome = LocalAddressOutcome::failed;
+    local.error = added.error();
+  } else {
+    local.outcome = *added ? LocalAddressOutcome::added : LocalAddressOutcome::present;
+  }
+  return local;
+}
+
+ElasticIpReport Engine::move_elastic_ip(const std::string& allocation_id, const std::string& eni,
+                                        bool dry_run) {
+  ElasticIpReport report{.allocation_id = allocation_id};
+  auto now = m_cloud.elastic_ip(allocation_id);
+  if (!now) {
+    report.outcome = ElasticIpOutcome::failed;
+    report.error = now.error();
+    return report;
+  }
+  report.public_ip = now->public_ip;
+  report.network_interface_id = now->network_interface_id;
+  report.instance_id = now->instance_id;
+  if (now->network_interface_id == eni) {
+    report.outcome = ElasticIpOutcome::ours;
+    return report;
+  }
+  auto applied = m_cloud.associate_elastic_ip(allocation_id, eni, "", dry_run);
+  if (!applied) {
+    report.outcome = ElasticIpOutcome::failed;
+    report.error = applied.error();
+  } else {
+    report.outcome =
+        *applied == Applied::changed ? ElasticIpOutcome::associated : ElasticIpOutcome::would_associate;
+  }
+  return report;
+}
+
+SecondaryIpReport Engine::assign_secondary_ip(const VipSpec& spec, const std::string& eni, bool dry_run) {
+  SecondaryIpReport report;
+  auto applied = m_cloud.assign_private_ip(eni, spec.address, dry_run);
+  if (applied) {
+    report.outcome =
+        *applied == Applied::changed ? SecondaryIpOutcome::assigned : SecondaryIpOutcome::would_assign;
+  } else if (dry_run && applied.error().code == ErrorCode::unavailable) {
+    report.outcome = SecondaryIpOutcome::would_assign;
+    report.note = "AssignPrivateIpAddresses has no dry run: permission not checked";
+  } else {
+    report.outcome = SecondaryIpOutcome::failed;
+    report.error = applied.error();
+  }
+  return report;
+}
+
+}  // namespace cloudvip
