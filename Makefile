@@ -29,7 +29,7 @@ demo:
 	@CLOUDVIP_BUILD=$(abspath $(BUILD)) lab/demo
 
 bench: build
-	@echo "bench: no benchmarks yet (they arrive with issues 4 and 5)"
+	python3 bench/failover_bench.py --sim $(BUILD)/cloudvip-sim --cloudvip $(BUILD)/cloudvip
 
 install: build
 	install -D -m 0755 $(BUILD)/cloudvip $(DESTDIR)/usr/local/bin/cloudvip
