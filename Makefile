@@ -24,11 +24,12 @@ unit: build
 
 test: format-check unit
 
-demo: build
-	@echo "demo: the emulated-VPC failover arrives with the lab (issue 5); built: $$($(BUILD)/cloudvip --version)"
+# The VIP failover in an emulated VPC made of network namespaces (needs root; lab/demo builds first).
+demo:
+	@CLOUDVIP_BUILD=$(abspath $(BUILD)) lab/demo
 
 bench: build
-	@echo "bench: no benchmarks yet (they arrive with issues 4 and 5)"
+	python3 bench/failover_bench.py --sim $(BUILD)/cloudvip-sim --cloudvip $(BUILD)/cloudvip
 
 install: build
 	install -D -m 0755 $(BUILD)/cloudvip $(DESTDIR)/usr/local/bin/cloudvip

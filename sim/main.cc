@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +16,8 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "sim/call_log.h"
+#include "sim/dataplane.h"
+#include "sim/dataplane_netlink.h"
 #include "sim/faults.h"
 #include "sim/scenario.h"
 #include "sim/server.h"
@@ -42,6 +46,12 @@ ADMIN API (JSON, on the EC2 listener, unauthenticated: keep --listen on loopback
   GET /_sim/state   GET /_sim/calls[?since=N]   DELETE /_sim/calls   GET|POST /_sim/faults
   POST /_sim/reset  POST /_sim/instances/ID/stop|start  POST /_sim/interfaces/ENI/detach|attach?instance=ID
   POST /_sim/credentials/rotate?instance=ID        (GET /_sim/help lists them; see docs/simulator.md)
+
+LAB (lab/up runs cloudvip-sim this way, inside the router network namespace)
+  --imds-by-source 169.254.169.254:80 serves IMDS on one listener that knows each instance by the
+  caller's source address (every private IP of the scenario's ENIs). --dataplane programs the kernel
+  routes of the namespace it runs in so that packets follow the route tables (sim/dataplane.h); it
+  runs only inside a network namespace named cvlab-* (ip netns), never in the host's.
 
 SIGNALS
   SIGTERM and SIGINT stop the listeners and exit 0.
@@ -113,6 +123,8 @@ int main(int argc, char** argv) {
   int lag_ms = 0;
   uint64_t seed = 1;
   std::string log_level = "info";
+  std::string imds_by_source;
+  bool dataplane_on = false;
 
   app.add_option("--scenario", scenario_file, "the world to serve: a TOML scenario (format: sim/scenario.h)")
       ->required()
@@ -138,6 +150,11 @@ int main(int argc, char** argv) {
       ->type_name("MS")
       ->check(CLI::Range(0, 600000));
   app.add_option("--seed", seed, "seed of the random error-rate and jitter draws")->capture_default_str();
+  app.add_option("--imds-by-source", imds_by_source,
+                 "serve IMDS on ADDR:PORT for every instance, known by the caller's source address")
+      ->type_name("ADDR:PORT");
+  app.add_flag("--dataplane", dataplane_on,
+               "program this network namespace's kernel routes to follow the route tables (lab only)");
   app.add_option("--log-level", log_level, "debug, info, warn or error (stderr)")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
@@ -181,6 +198,17 @@ int main(int argc, char** argv) {
     }
     options.imds.push_back({instance, address->first, address->second});
   }
+  std::optional<std::pair<std::string, int>> by_source_address;
+  if (!imds_by_source.empty() && !(by_source_address = parse_address(imds_by_source))) {
+    std::cerr << "cloudvip-sim: --imds-by-source: '" << imds_by_source
+              << "' is not ADDR:PORT (e.g. 169.254.169.254:80)\n";
+    return k_exit_usage;
+  }
+  if (dataplane_on && !network_namespace_name().value_or("").starts_with("cvlab-")) {
+    std::cerr << "cloudvip-sim: --dataplane: refusing to program routes outside a network namespace named "
+                 "cvlab-*; run it inside the lab's router namespace (lab/up does)\n";
+    return k_exit_usage;
+  }
 
   // Block the stop signals before any thread starts, so every thread inherits the mask and main alone
   // receives them through sigwait.
@@ -206,9 +234,42 @@ int main(int argc, char** argv) {
     std::cerr << "cloudvip-sim: " << e.what() << "\n";
     return 1;
   }
+  std::unique_ptr<ImdsListener> imds_by_source_listener;
+  if (by_source_address) {
+    std::map<std::string, std::string> instance_of;  // private IP -> instance id
+    for (const InstanceSpec& instance : scenario->instances) {
+      for (const EniSpec& eni : instance.enis) {
+        for (const Ipv4Address& ip : eni.private_ips) {
+          instance_of[ip.to_string()] = instance.id;
+        }
+      }
+    }
+    try {
+      imds_by_source_listener = std::make_unique<ImdsListener>(
+          server->imds(), by_source_address->first, by_source_address->second, std::move(instance_of));
+    } catch (const std::exception& e) {
+      std::cerr << "cloudvip-sim: --imds-by-source: " << e.what() << "\n";
+      server->stop();
+      return 1;
+    }
+  }
+  NetlinkRouteProgrammer kernel;
+  std::unique_ptr<Dataplane> dataplane;
+  if (dataplane_on) {
+    dataplane = std::make_unique<Dataplane>(simulation, kernel, logger);
+    if (auto first = dataplane->reconcile(); !first) {
+      std::cerr << "cloudvip-sim: --dataplane: " << first.error().message << "\n";
+      server->stop();
+      return 1;
+    }
+    dataplane->start();
+  }
   std::cout << server->url() << "\n";
   for (const auto& [instance, url] : server->imds_urls()) {
     std::cout << "imds " << instance << " " << url << "\n";
+  }
+  if (imds_by_source_listener) {
+    std::cout << "imds-by-source " << imds_by_source_listener->url() << "\n";
   }
   std::cout.flush();
   if (!port_file.empty() && !write_port_file(port_file, server->url())) {
@@ -222,6 +283,12 @@ int main(int argc, char** argv) {
   int signal = 0;
   sigwait(&stop_signals, &signal);
   logger.info("signal {}: stopping", signal);
+  if (dataplane) {
+    dataplane->stop();
+  }
+  if (imds_by_source_listener) {
+    imds_by_source_listener->stop();
+  }
   server->stop();
   return 0;
 }

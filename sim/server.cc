@@ -14,11 +14,32 @@ HttpListener::HttpListener(std::string host, int port, size_t threads, Handler h
     m_server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   }
   m_server.Get(".*", handler);
-  m_server.Post(".*", handler);
-  m_server.Put(".*", handler);
-  m_server.Delete(".*", handler);
-  m_server.Patch(".*", handler);
   m_server.Options(".*", handler);
+  // A request with neither Content-Length nor Transfer-Encoding has an empty body (RFC 7230 §3.3.3), but
+  // cpp-httplib 0.11 reads such a body until the connection closes, so `curl -X PUT .../api/token` (AWS's
+  // own IMDS example, no Content-Length) would hang. Content-reader handlers run before the body is read:
+  // read it only when one was announced.
+  auto with_body = [handler](const httplib::Request& req, httplib::Response& res,
+                             const httplib::ContentReader& reader) {
+    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+      handler(req, res);
+      return;
+    }
+    httplib::Request full = req;
+    bool complete = reader([&full](const char* data, size_t length) {
+      full.body.append(data, length);
+      return true;
+    });
+    if (!complete) {
+      return;  // cpp-httplib has set the status (400, or 413 past the payload limit); the error handler
+               // answers
+    }
+    handler(full, res);
+  };
+  m_server.Post(".*", with_body);
+  m_server.Put(".*", with_body);
+  m_server.Delete(".*", with_body);
+  m_server.Patch(".*", with_body);
   if (error_handler) {
     m_server.set_error_handler([error_handler](const httplib::Request& req, httplib::Response& res) {
       if (res.body.empty()) {

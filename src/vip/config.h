@@ -85,9 +85,8 @@ struct RouteTableTag {
 struct WholeVpcRouteTables {
   friend bool operator==(const WholeVpcRouteTables&, const WholeVpcRouteTables&) = default;
 };
-// The configuration's choice of tables. (Not cloud.h's RouteTableSelector, the form the Cloud reads; the
-// engine maps one to the other with to_cloud_selector.)
-using RouteTableChoice = std::variant<ExplicitRouteTables, RouteTableTag, WholeVpcRouteTables>;
+// (Not called RouteTableSelector: that is vip/cloud.h's selector, what the Cloud is asked for.)
+using RouteTablesSetting = std::variant<ExplicitRouteTables, RouteTableTag, WholeVpcRouteTables>;
 
 enum class VipMode { route, secondary_ip };
 // "route" or "secondary-ip", as written in the file.
@@ -99,7 +98,7 @@ struct VipSpec {
   std::optional<std::string> interface;  // nullopt: the interface of the default route, resolved later
   std::optional<std::string> label;
   // Set exactly when mode == route.
-  std::optional<RouteTableChoice> route_tables;
+  std::optional<RouteTablesSetting> route_tables;
   std::optional<std::string> elastic_ip;  // allocation id
   VipMode mode = VipMode::route;
   bool local_address = true;

@@ -27,7 +27,7 @@ std::vector<std::string> vip_flags_set(const ConfigFlags& flags) {
   return set;
 }
 
-Result<std::optional<RouteTableChoice>> route_tables_from_flags(const ConfigFlags& flags, VipMode mode) {
+Result<std::optional<RouteTablesSetting>> route_tables_from_flags(const ConfigFlags& flags, VipMode mode) {
   bool have_list = !flags.route_tables.empty();
   if (mode == VipMode::secondary_ip) {
     if (have_list || flags.route_table_tag) {
@@ -51,7 +51,7 @@ Result<std::optional<RouteTableChoice>> route_tables_from_flags(const ConfigFlag
     if (!tag) {
       return fail(tag.error());
     }
-    return RouteTableChoice(*tag);
+    return RouteTablesSetting(*tag);
   }
   if (!have_list) {
     return config_error(
@@ -61,7 +61,7 @@ Result<std::optional<RouteTableChoice>> route_tables_from_flags(const ConfigFlag
   }
   if (std::ranges::find(flags.route_tables, "vpc") != flags.route_tables.end()) {
     if (flags.route_tables.size() == 1) {
-      return RouteTableChoice(WholeVpcRouteTables{});
+      return RouteTablesSetting(WholeVpcRouteTables{});
     }
     return config_error("--route-table",
                         "'vpc' is given together with route table ids ('vpc' already means "
@@ -78,7 +78,7 @@ Result<std::optional<RouteTableChoice>> route_tables_from_flags(const ConfigFlag
     }
     tables.ids.push_back(*id);
   }
-  return RouteTableChoice(std::move(tables));
+  return RouteTablesSetting(std::move(tables));
 }
 
 }  // namespace

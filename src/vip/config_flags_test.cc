@@ -53,7 +53,7 @@ TEST(ConfigFromFlagsTest, OneVipFromFlagsAlone) {
   EXPECT_EQ(vip.interface, "eth0");
   EXPECT_EQ(vip.label, "eth0:1");
   EXPECT_EQ(vip.route_tables,
-            RouteTableChoice(ExplicitRouteTables{{"rtb-0a1b2c3d", "rtb-0123456789abcdef0"}}));
+            RouteTablesSetting(ExplicitRouteTables{{"rtb-0a1b2c3d", "rtb-0123456789abcdef0"}}));
   EXPECT_EQ(vip.elastic_ip, "eipalloc-0a1b2c3d");
   EXPECT_EQ(vip.mode, VipMode::route);
   EXPECT_FALSE(vip.local_address);
@@ -64,13 +64,13 @@ TEST(ConfigFromFlagsTest, RouteTableVpcAndTag) {
   flags.route_tables = {"vpc"};
   auto whole = config_from_flags(flags);
   ASSERT_TRUE(whole.has_value()) << whole.error().message;
-  EXPECT_EQ(whole->vips[0].route_tables, RouteTableChoice(WholeVpcRouteTables{}));
+  EXPECT_EQ(whole->vips[0].route_tables, RouteTablesSetting(WholeVpcRouteTables{}));
 
   flags.route_tables.clear();
   flags.route_table_tag = "cloudvip=iris";
   auto tagged = config_from_flags(flags);
   ASSERT_TRUE(tagged.has_value()) << tagged.error().message;
-  EXPECT_EQ(tagged->vips[0].route_tables, RouteTableChoice(RouteTableTag{"cloudvip", "iris"}));
+  EXPECT_EQ(tagged->vips[0].route_tables, RouteTablesSetting(RouteTableTag{"cloudvip", "iris"}));
 }
 
 struct BadFlags {

@@ -192,8 +192,8 @@ class Parser {
     return aws;
   }
 
-  Result<std::optional<RouteTableChoice>> route_tables(const toml::table& table, std::string_view prefix,
-                                                       VipMode mode) {
+  Result<std::optional<RouteTablesSetting>> route_tables(const toml::table& table, std::string_view prefix,
+                                                         VipMode mode) {
     const toml::node* tables = table.get("route_tables");
     const toml::node* tag = table.get("route_table_tag");
     std::string key = std::string(prefix) + ".route_tables";
@@ -221,7 +221,7 @@ class Parser {
       if (!checked) {
         return fail(checked.error());
       }
-      return RouteTableChoice(*checked);
+      return RouteTablesSetting(*checked);
     }
     if (!tables) {
       return config_error(
@@ -231,7 +231,7 @@ class Parser {
     }
     if (const auto* text = tables->as_string()) {
       if (text->get() == "vpc") {
-        return RouteTableChoice(WholeVpcRouteTables{});
+        return RouteTablesSetting(WholeVpcRouteTables{});
       }
       return config_error(
           key_at(*tables, key),
@@ -264,7 +264,7 @@ class Parser {
       }
       explicit_tables.ids.push_back(*id);
     }
-    return RouteTableChoice(std::move(explicit_tables));
+    return RouteTablesSetting(std::move(explicit_tables));
   }
 
   Result<VipSpec> vip(const toml::table& table, std::string_view prefix) {

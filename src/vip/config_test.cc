@@ -53,7 +53,7 @@ local_address = false
   EXPECT_EQ(vip.interface, "eth0");
   EXPECT_EQ(vip.label, "eth0:1");
   EXPECT_EQ(vip.route_tables,
-            RouteTableChoice(ExplicitRouteTables{{"rtb-0a1b2c3d", "rtb-0123456789abcdef0"}}));
+            RouteTablesSetting(ExplicitRouteTables{{"rtb-0a1b2c3d", "rtb-0123456789abcdef0"}}));
   EXPECT_EQ(vip.elastic_ip, "eipalloc-0123456789abcdef0");
   EXPECT_EQ(vip.mode, VipMode::route);
   EXPECT_FALSE(vip.local_address);
@@ -75,13 +75,13 @@ TEST(ParseConfigTest, MinimalFileTakesDefaults) {
 TEST(ParseConfigTest, RouteTablesVpcSelectsTheWholeVpc) {
   Config config = parsed("[[vip]]\naddress = \"10.1.2.3\"\nroute_tables = \"vpc\"\n");
   ASSERT_EQ(config.vips.size(), 1u);
-  EXPECT_EQ(config.vips[0].route_tables, RouteTableChoice(WholeVpcRouteTables{}));
+  EXPECT_EQ(config.vips[0].route_tables, RouteTablesSetting(WholeVpcRouteTables{}));
 }
 
 TEST(ParseConfigTest, TagSelector) {
   Config config = parsed("[[vip]]\naddress = \"10.1.2.3\"\nroute_table_tag = \"cloudvip=iris\"\n");
   ASSERT_EQ(config.vips.size(), 1u);
-  EXPECT_EQ(config.vips[0].route_tables, RouteTableChoice(RouteTableTag{"cloudvip", "iris"}));
+  EXPECT_EQ(config.vips[0].route_tables, RouteTablesSetting(RouteTableTag{"cloudvip", "iris"}));
 }
 
 TEST(ParseConfigTest, SecondaryIpModeTakesNoRouteTables) {

@@ -9,7 +9,7 @@
 
 namespace cloudvip {
 
-RouteTableSelector to_cloud_selector(const RouteTableChoice& choice) {
+RouteTableSelector to_cloud_selector(const RouteTablesSetting& choice) {
   RouteTableSelector selector;
   if (const auto* tables = std::get_if<ExplicitRouteTables>(&choice)) {
     selector.kind = RouteTableSelector::Kind::ids;

@@ -29,7 +29,7 @@ struct ReleaseOptions {
 };
 
 // The Cloud's selector for the configuration's choice of route tables.
-RouteTableSelector to_cloud_selector(const RouteTableChoice& choice);
+RouteTableSelector to_cloud_selector(const RouteTablesSetting& choice);
 
 class Engine {
  public:

@@ -14,7 +14,7 @@ PolicyContext lab_context() {
   return c;
 }
 
-VipSpec vip(std::string name, std::string address, std::optional<RouteTableChoice> tables) {
+VipSpec vip(std::string name, std::string address, std::optional<RouteTablesSetting> tables) {
   VipSpec v;
   v.name = std::move(name);
   v.address = *Ipv4Address::parse(address);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "vip/engine.h"
 #include "vip/preflight.h"
 #include "vip/route_destination.h"
 
@@ -13,22 +14,6 @@ const Cidr k_link_local = *Cidr::parse("169.254.0.0/16");
 
 std::string vip_name(const VipSpec& spec) {
   return "VIP " + spec.name;
-}
-
-// The Cloud's selector for the configured one (config.h's RouteTableChoice).
-RouteTableSelector cloud_selector(const RouteTableChoice& setting) {
-  RouteTableSelector selector;
-  if (const auto* ids = std::get_if<ExplicitRouteTables>(&setting)) {
-    selector.kind = RouteTableSelector::Kind::ids;
-    selector.ids = ids->ids;
-  } else if (const auto* tag = std::get_if<RouteTableTag>(&setting)) {
-    selector.kind = RouteTableSelector::Kind::tag;
-    selector.tag_key = tag->key;
-    selector.tag_value = tag->value;
-  } else {
-    selector.kind = RouteTableSelector::Kind::vpc;
-  }
-  return selector;
 }
 
 std::string route_text(const RouteTableView& table, const Cidr& destination) {
@@ -155,7 +140,7 @@ void Preflight::check_route_tables(VipState& vip) {
   if (!spec.route_tables) {
     return;
   }
-  RouteTableSelector selector = cloud_selector(*spec.route_tables);
+  RouteTableSelector selector = to_cloud_selector(*spec.route_tables);
   if (selector.kind == RouteTableSelector::Kind::ids) {
     // One read per table, so each gets its own line and a bad one does not hide the others.
     for (const std::string& table_id : selector.ids) {
