@@ -1,5 +1,8 @@
 #include "sim/ec2_endpoint.h"
 
+#include <cstdio>
+#include <ctime>
+
 #include <cctype>
 
 #include "aws/uri.h"
@@ -42,12 +45,28 @@ Ec2Endpoint::Ec2Endpoint(Simulation& simulation, Faults& faults, Throttle& throt
       m_verifier(simulation.scenario().region, "ec2", clock,
                  [&simulation](std::string_view id) { return simulation.model()->find_credential(id); }) {}
 
+// RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of `t`, by the simulator's clock.
+std::string http_date(TimePoint t) {
+  static const char* const k_days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* const k_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%s, %02d %s %04d %02d:%02d:%02d GMT", k_days[utc.tm_wday], utc.tm_mday,
+                k_months[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
+  return buf;
+}
+
 HttpReply Ec2Endpoint::reply(int status, std::string body) const {
   HttpReply out;
   out.status = status;
   out.content_type = "text/xml;charset=UTF-8";
   out.body = std::move(body);
   out.headers.emplace_back("Server", "AmazonEC2");
+  out.headers.emplace_back("Date",
+                           http_date(m_clock.now()));  // as EC2 sends it; `cloudvip check` reads skew from it
   return out;
 }
 

@@ -17,6 +17,9 @@
 
 namespace cloudvip::sim {
 
+// RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of `t`.
+std::string http_date(TimePoint t);
+
 class Ec2Endpoint {
  public:
   // Larger bodies get 413: the biggest legitimate EC2 request cloudvip or the SDKs send is a few KB.

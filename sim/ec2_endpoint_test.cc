@@ -22,11 +22,16 @@ TEST(WellFormedPercentEncoding, AcceptsEscapesAndRejectsBrokenOnes) {
 
 class Ec2EndpointTest : public SimServerTest {};
 
+TEST(HttpDate, FormatsImfFixdate) {
+  EXPECT_EQ(http_date(TimePoint(std::chrono::seconds(784111777))), "Sun, 06 Nov 1994 08:49:37 GMT");
+}
+
 TEST_F(Ec2EndpointTest, ASignedCallIsAnsweredWithTheModelsXml) {
   HttpResponse response = ec2(k_describe);
   EXPECT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(response.headers.get("Content-Type"), "text/xml;charset=UTF-8");
   EXPECT_EQ(response.headers.get("Server"), "AmazonEC2");
+  EXPECT_EQ(response.headers.get("Date"), http_date(m_clock.now()));
   EXPECT_NE(response.body.find("<DescribeRouteTablesResponse"), std::string::npos);
   EXPECT_NE(response.body.find(testing::k_rtb_main), std::string::npos);
 }
