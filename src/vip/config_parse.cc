@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/strings.h"
+#include "common/toml_names.h"
 #include "vip/config.h"
 #include "vip/config_values.h"
 
@@ -21,22 +22,7 @@ constexpr std::array<std::string_view, 9> k_vip_keys = {"name",       "address",
                                                         "elastic_ip", "mode",         "local_address"};
 
 std::string_view type_name(toml::node_type type) {
-  switch (type) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a number";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::table:
-      return "a table";
-    default:
-      return "a date or time";
-  }
+  return toml_type_name(type);
 }
 
 // The value as a person would recognise it from the file: strings in single quotes, the rest as TOML.
