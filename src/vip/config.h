@@ -55,6 +55,8 @@
 #include "common/cidr.h"
 #include "common/clock.h"
 #include "common/error.h"
+#include "daemon/daemon_settings.h"
+#include "leader/leader_settings.h"
 
 namespace cloudvip {
 
@@ -102,11 +104,14 @@ struct VipSpec {
   std::optional<std::string> elastic_ip;  // allocation id
   VipMode mode = VipMode::route;
   bool local_address = true;
+  // [vip.leader]: only `cloudvip run` reads it; nullopt when the table is absent.
+  std::optional<LeaderSettings> leader;
 };
 
 struct Config {
   AwsSettings aws;
   std::vector<VipSpec> vips;  // may be empty only in a file used together with --address
+  DaemonSettings daemon;      // [daemon]
   std::string source;         // the file's path, or "flags"
 };
 

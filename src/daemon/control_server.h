@@ -1,0 +1,37 @@
+// Serves the control protocol (control.h) on a unix socket for a running `cloudvip run`.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "common/error.h"
+#include "daemon/control.h"
+
+namespace cloudvip {
+
+class ControlServer {
+ public:
+  ControlServer(std::filesystem::path path, ControlHandler handler);
+  ~ControlServer();  // stops
+
+  // Creates the socket's directory (0700) if missing, removes a stale socket file (one nobody listens on;
+  // a live one is an error: "another cloudvip run is listening on PATH"), binds, chmods 0600, and serves
+  // on a thread of its own. ErrorCode::config/network naming the path and the fix.
+  Result<void> start();
+  // Stops serving, joins, unlinks the socket file. Idempotent.
+  void stop();
+
+ private:
+  struct State;
+  std::unique_ptr<State> m_state;
+};
+
+// The client side: sends `request` to the daemon listening on `path`, waits up to `timeout` for the answer.
+// ErrorCode::unavailable when no daemon listens there (no socket file, or connection refused): the caller
+// then acts itself. Other errors (timeout, a malformed answer) are not "no daemon" and say what happened.
+Result<ControlAnswer> control_call(const std::filesystem::path& path, const ControlRequest& request,
+                                   Millis timeout);
+
+}  // namespace cloudvip
