@@ -86,8 +86,9 @@ class Sim {
   std::map<std::string, std::string> m_imds;
 };
 
-// Runs the cloudvip binary with `args` and exactly the environment `env` (plus PATH), killed after
-// `timeout_ms`.
+// Runs the cloudvip binary with `args` and the environment `env` plus PATH, over the offline defaults
+// (testing::offline_defaults(): IMDS and EC2 at the process's tripwire) for what `env` does not name; killed
+// after `timeout_ms`.
 RunResult run_cloudvip(const std::vector<std::string>& args, const Env& env, int timeout_ms = 20000);
 
 // "--endpoint URL --region us-east-1 --no-local --address VIP --route-table ..." for a flags-only VIP.
