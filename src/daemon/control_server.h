@@ -11,9 +11,16 @@
 
 namespace cloudvip {
 
+// Bounds on what one client may cost the server.
+struct ControlServerLimits {
+  std::size_t max_request_bytes = 64 * 1024;  // a longer request is answered with an error
+  Millis read_timeout{5000};                  // a client that sends no full line in this time is dropped
+  int max_connections = 8;                    // served at once; more are answered "busy"
+};
+
 class ControlServer {
  public:
-  ControlServer(std::filesystem::path path, ControlHandler handler);
+  ControlServer(std::filesystem::path path, ControlHandler handler, ControlServerLimits limits = {});
   ~ControlServer();  // stops
 
   // Creates the socket's directory (0700) if missing, removes a stale socket file (one nobody listens on;
