@@ -27,7 +27,8 @@ class ControlServer {
   // a live one is an error: "another cloudvip run is listening on PATH"), binds, chmods 0600, and serves
   // on a thread of its own. ErrorCode::config/network naming the path and the fix.
   Result<void> start();
-  // Stops serving, joins, unlinks the socket file. Idempotent.
+  // Stops serving, joins, unlinks the socket file (only if it is still ours). Idempotent. Connections still
+  // reading are dropped at once; a handler already running is waited for, so handlers must be bounded.
   void stop();
 
  private:
@@ -36,8 +37,9 @@ class ControlServer {
 };
 
 // The client side: sends `request` to the daemon listening on `path`, waits up to `timeout` for the answer.
-// ErrorCode::unavailable when no daemon listens there (no socket file, or connection refused): the caller
-// then acts itself. Other errors (timeout, a malformed answer) are not "no daemon" and say what happened.
+// ErrorCode::unavailable when no daemon listens there (no socket file, or connection refused) or this caller
+// may not reach it (permission denied: not root): the caller then acts itself. Other errors (timeout, a
+// malformed answer) are not "no daemon" and say what happened.
 Result<ControlAnswer> control_call(const std::filesystem::path& path, const ControlRequest& request,
                                    Millis timeout);
 

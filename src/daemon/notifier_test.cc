@@ -11,6 +11,7 @@
 #include <random>
 
 #include "daemon/unix_socket.h"
+#include "testing/fake_notifier.h"
 #include "testing/temp_dir.h"
 
 namespace cloudvip {
@@ -110,6 +111,19 @@ TEST(SystemdNotifierTest, NoWatchdogForAnotherPidOrABadValue) {
     EXPECT_EQ(SystemdNotifier(MapEnvironment{{"WATCHDOG_USEC", bad}}).watchdog_interval(), std::nullopt)
         << bad;
   }
+}
+
+TEST(FakeNotifierTest, RecordsStatesAndFindsTheirLines) {
+  testing::FakeNotifier notifier(Millis(500));
+  Notifier& as_interface = notifier;
+  as_interface.notify("READY=1\nSTATUS=following 1 VIP");
+  as_interface.notify("WATCHDOG=1");
+  EXPECT_EQ(notifier.states(), (std::vector<std::string>{"READY=1\nSTATUS=following 1 VIP", "WATCHDOG=1"}));
+  EXPECT_TRUE(notifier.sent("READY=1"));
+  EXPECT_TRUE(notifier.sent("STATUS=following 1 VIP"));
+  EXPECT_FALSE(notifier.sent("STATUS=following"));
+  EXPECT_FALSE(notifier.sent("STOPPING=1"));
+  EXPECT_EQ(as_interface.watchdog_interval(), Millis(500));
 }
 
 }  // namespace
