@@ -143,6 +143,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
   app.get_formatter()->column_width(36);
   app.require_subcommand(0, 1);
   add_shared_options(app, o);
+  add_control_socket_option(app, o);  // before the command too, like the other global options
 
   CLI::App* acquire = add_command(app, o, Command::acquire, help::k_acquire, help::footer_acquire());
   acquire->add_flag("--no-verify", o.acquire.no_verify, "do not read the route tables again afterwards");

@@ -138,6 +138,12 @@ TEST(CliDaemonHandoff, ControlSocketFlagWinsOverTheEnvironment) {
   EXPECT_EQ(run.out, "released by the daemon\n");
   ASSERT_EQ(daemon.requests().size(), 1u);
   EXPECT_EQ(daemon.requests()[0].op, "release");
+  // Before the command, as every global option may be.
+  RunResult before = run_cloudvip({"--control-socket", daemon.path(), "--config", config, "status"},
+                                  env_with_socket(sim, sim.dir().path() + "/elsewhere.sock"));
+  EXPECT_EQ(before.exit_code, 0) << describe(before);
+  ASSERT_EQ(daemon.requests().size(), 2u);
+  EXPECT_EQ(daemon.requests()[1].op, "status");
 }
 
 TEST(CliDaemonHandoff, WithoutADaemonAcquireActsItself) {
