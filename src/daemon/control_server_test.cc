@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <fstream>
@@ -147,6 +149,65 @@ TEST(ControlServerTest, CreatesAPrivateDirectoryAndAPrivateSocket) {
   EXPECT_EQ(st.st_mode & 07777, 0700u);
   ASSERT_EQ(::stat((dir.path() + "/run").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0700u);
+}
+
+// The socket's mode keeps other users out; should it be loosened, the server still refuses them (it checks
+// the peer's uid). Needs root, to act as another user.
+TEST(ControlServerTest, RefusesAnotherUserEvenWhenTheModeWasLoosened) {
+  if (::geteuid() != 0) {
+    GTEST_SKIP() << "needs root to connect as another user";
+  }
+  testing::TempDir dir;
+  std::filesystem::path path = dir.path() + "/control.sock";
+  std::atomic<int> calls = 0;
+  ControlServer server(path, [&](const ControlRequest& r) {
+    ++calls;
+    return echo(r);
+  });
+  ASSERT_TRUE(server.start());
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(path.c_str(), 0666), 0);
+  sockaddr_un address = unix_address(path).value();
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  pid_t child = ::fork();
+  if (child == 0) {  // only async-signal-safe calls from here on
+    ::close(pipe_fds[0]);
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) {
+      ::_exit(3);
+    }
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
+      ::_exit(4);
+    }
+    const char request[] = "{\"op\":\"status\"}\n";
+    if (::write(fd, request, sizeof(request) - 1) < 0) {
+      ::_exit(5);
+    }
+    char buffer[1024];
+    ssize_t n = 0;
+    while ((n = ::read(fd, buffer, sizeof(buffer))) > 0) {
+      if (::write(pipe_fds[1], buffer, static_cast<size_t>(n)) < 0) {
+        ::_exit(6);
+      }
+    }
+    ::_exit(0);
+  }
+  ::close(pipe_fds[1]);
+  std::string answer;
+  char buffer[1024];
+  ssize_t n = 0;
+  while ((n = ::read(pipe_fds[0], buffer, sizeof(buffer))) > 0) {
+    answer.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(pipe_fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0) << "the child could not connect as nobody";
+  EXPECT_NE(answer.find("permission denied: only root may use the control socket"), std::string::npos)
+      << answer;
+  EXPECT_EQ(calls.load(), 0);
 }
 
 TEST(ControlServerTest, ReplacesAStaleSocket) {
