@@ -5,6 +5,7 @@
 #include "cli/output.h"
 #include "cli/settings.h"
 #include "cli/wiring.h"
+#include "daemon/daemon_logger.h"
 
 namespace cloudvip::cli {
 
@@ -13,6 +14,11 @@ int run(const Options& options, const Environment& env) {
   if (!settings) {
     print_error(settings.error());
     return k_exit_usage;
+  }
+  if (options.command == Command::run) {  // no deadline: it runs until told to stop
+    DaemonLogger logger(settings->log_level, env.get_nonempty("JOURNAL_STREAM").has_value());
+    Wiring wiring(*settings, env, logger);
+    return run_daemon(wiring, *settings, options, env);
   }
   StderrLogger logger(settings->log_level);
   Wiring wiring(*settings, env, logger);
@@ -28,6 +34,7 @@ int run(const Options& options, const Environment& env) {
       return run_check(wiring, *settings, options.check);
     case Command::policy:
       return run_policy(wiring, *settings, options.policy);
+    case Command::run:
     case Command::none:
       break;
   }

@@ -120,6 +120,8 @@ std::string_view to_string(Command command) {
       return "check";
     case Command::policy:
       return "policy";
+    case Command::run:
+      return "run";
   }
   return "";
 }
@@ -159,6 +161,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
   policy->add_flag("--no-delete-routes", o.policy.no_delete,
                    "leave out ec2:DeleteRoute (then release --delete-routes is refused)");
 
+  add_command(app, o, Command::run, help::k_run, help::footer_run());
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
@@ -172,9 +176,10 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
     return k_exit_usage;
   }
   if (o.command == Command::none) {
-    std::fprintf(stderr,
-                 "cloudvip: error: no command given (use one of acquire, release, status, check, policy; "
-                 "see cloudvip --help)\n");
+    std::fprintf(
+        stderr,
+        "cloudvip: error: no command given (use one of acquire, release, status, check, policy, run; "
+        "see cloudvip --help)\n");
     return k_exit_usage;
   }
   return std::nullopt;
