@@ -17,6 +17,8 @@ inline constexpr std::string_view k_check = "verify everything a failover will n
 inline constexpr std::string_view k_policy = "print the least-privilege IAM policy for the configuration";
 inline constexpr std::string_view k_run =
     "the daemon: follow each VIP's leader, keep its routes right, repair drift";
+inline constexpr std::string_view k_notify =
+    "tell a running cloudvip run this host's new role, without waiting";
 
 // The text after the options of each page.
 std::string_view footer_cloudvip();
@@ -26,5 +28,6 @@ std::string_view footer_status();
 std::string_view footer_check();
 std::string_view footer_policy();
 std::string_view footer_run();  // help_run.cc
+std::string_view footer_notify();
 
 }  // namespace cloudvip::cli::help

@@ -2,9 +2,12 @@
 #include <signal.h>
 
 #include "cli/commands.h"
+#include "cli/daemon_handoff.h"
 #include "cli/output.h"
+#include "daemon/control_server.h"
 #include "daemon/daemon.h"
 #include "daemon/metrics.h"
+#include "daemon/metrics_server.h"
 #include "daemon/notifier.h"
 #include "daemon/reconciler.h"
 #include "daemon/signal_watcher.h"
@@ -23,13 +26,6 @@ Result<Config> daemon_config(const Options& options, const Environment& env) {
   return config;
 }
 
-// Until the sd_notify implementation is merged: tells nobody.
-class QuietNotifier final : public Notifier {
- public:
-  void notify(std::string_view) override {}
-  std::optional<Millis> watchdog_interval() const override { return std::nullopt; }
-};
-
 }  // namespace
 
 int run_daemon(Wiring& wiring, const Settings& settings, const Options& options, const Environment& env) {
@@ -43,7 +39,7 @@ int run_daemon(Wiring& wiring, const Settings& settings, const Options& options,
     print_error(cloud.error());
     return 1;
   }
-  QuietNotifier notifier;
+  SystemdNotifier notifier(env);
   const DaemonSettings& daemon_settings = settings.config.daemon;
   ReconcilerOptions options_for_reconciler;
   options_for_reconciler.interval = daemon_settings.interval;
@@ -77,6 +73,22 @@ int run_daemon(Wiring& wiring, const Settings& settings, const Options& options,
   if (Result<void> started = daemon.start(config); !started) {
     print_error(started.error(), "cloudvip run");
     return started.error().code == ErrorCode::config ? 2 : 1;
+  }
+  std::filesystem::path socket = control_socket_path(options, settings, env);
+  ControlServer control(socket, [&daemon](const ControlRequest& request) { return daemon.handle(request); });
+  if (Result<void> serving = control.start(); !serving) {
+    print_error(serving.error(), "cloudvip run: control socket");
+    return 1;
+  }
+  log.info("control socket {}", socket.string());
+  std::unique_ptr<MetricsServer> metrics_server;
+  if (daemon_settings.metrics) {
+    metrics_server = std::make_unique<MetricsServer>(metrics, *daemon_settings.metrics);
+    if (Result<void> serving = metrics_server->start(); !serving) {
+      print_error(serving.error(), "cloudvip run: [daemon] metrics");
+      return 1;
+    }
+    log.info("metrics on http://{}/metrics (port {})", *daemon_settings.metrics, metrics_server->port());
   }
   return daemon.run();
 }
