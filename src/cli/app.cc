@@ -6,6 +6,7 @@
 #include "cli/output.h"
 #include "cli/settings.h"
 #include "cli/wiring.h"
+#include "daemon/daemon_logger.h"
 
 namespace cloudvip::cli {
 
@@ -14,6 +15,11 @@ int run(const Options& options, const Environment& env) {
   if (!settings) {
     print_error(settings.error());
     return k_exit_usage;
+  }
+  if (options.command == Command::run) {  // no deadline: it runs until told to stop
+    DaemonLogger logger(settings->log_level, env.get_nonempty("JOURNAL_STREAM").has_value());
+    Wiring wiring(*settings, env, logger);
+    return run_daemon(wiring, *settings, options, env);
   }
   StderrLogger logger(settings->log_level);
   Deadline deadline(settings->deadline, std::string(to_string(options.command)));
@@ -35,6 +41,7 @@ int run(const Options& options, const Environment& env) {
       return run_check(wiring, *settings, options.check);
     case Command::policy:
       return run_policy(wiring, *settings, options.policy);
+    case Command::run:
     case Command::notify:  // handled above
     case Command::none:
       break;

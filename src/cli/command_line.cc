@@ -130,6 +130,8 @@ std::string_view to_string(Command command) {
       return "check";
     case Command::policy:
       return "policy";
+    case Command::run:
+      return "run";
     case Command::notify:
       return "notify";
   }
@@ -180,6 +182,9 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
     add_control_socket_option(*handed, o);
   }
 
+  CLI::App* run = add_command(app, o, Command::run, help::k_run, help::footer_run());
+  add_control_socket_option(*run, o);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
@@ -195,7 +200,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
   if (o.command == Command::none) {
     std::fprintf(
         stderr,
-        "cloudvip: error: no command given (use one of acquire, release, status, check, policy, notify; "
+        "cloudvip: error: no command given (use one of acquire, release, status, check, policy, notify, run; "
         "see cloudvip --help)\n");
     return k_exit_usage;
   }

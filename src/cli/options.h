@@ -10,7 +10,7 @@
 
 namespace cloudvip::cli {
 
-enum class Command { none, acquire, release, status, check, policy, notify };
+enum class Command { none, acquire, release, status, check, policy, notify, run };
 
 struct AcquireArgs {
   bool no_verify = false;  // --no-verify
