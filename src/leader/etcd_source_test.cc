@@ -216,6 +216,29 @@ TEST(EtcdSourceTest, AConfirmingReadEveryInterval) {
   source.stop();
 }
 
+TEST(EtcdSourceTest, ADeadConnectionIsNoticedWithinAnInterval) {
+  CLOUDVIP_REQUIRE_ETCD();
+  EtcdProcess etcd;
+  ASSERT_OK(etcd.start());
+  ASSERT_OK(etcd.ctl_ok({"put", k_key, "pg-a"}));
+  testing::TcpProxy proxy(etcd.client_port());
+  FakeClock clock;
+  NullLogger logger;
+  EtcdSourceOptions options = options_for({proxy.url()}, Millis(500));
+  options.client.timeout = Millis(500);
+  EtcdSource source(options, clock, logger);
+  source.start([](const LeaderAnswer&) {});
+  ASSERT_EQ(wait_for_role(source, Role::primary).role, Role::primary);
+  // etcd stops answering but no connection is closed or reset (a hard-killed host: vip-manager #194).
+  proxy.freeze();
+  LeaderAnswer frozen = wait_for_role(source, Role::unknown);
+  EXPECT_EQ(frozen.role, Role::unknown);
+  EXPECT_TRUE(frozen.why.starts_with("etcd: cannot read /service/pg/leader: ")) << frozen.why;
+  proxy.thaw();
+  EXPECT_EQ(wait_for_role(source, Role::primary).role, Role::primary);
+  source.stop();
+}
+
 TEST(EtcdSourceTest, FailsOverToTheNextEndpoint) {
   CLOUDVIP_REQUIRE_ETCD();
   EtcdProcess etcd;

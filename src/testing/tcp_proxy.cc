@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <stdexcept>
 
 namespace cloudvip::testing {
@@ -89,6 +90,10 @@ void TcpProxy::pump(int client, int upstream) {
   char buffer[16384];
   bool open = true;
   while (open && !m_stopping && generation == m_generation) {
+    if (m_frozen) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
     pollfd fds[2] = {{client, POLLIN, 0}, {upstream, POLLIN, 0}};
     if (::poll(fds, 2, 50) <= 0) {
       continue;
