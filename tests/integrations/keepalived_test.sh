@@ -205,6 +205,16 @@ client_reaches a && pass "the client reaches a through the VIP after the break" 
 
 stop_ka a
 stop_ka b
+# keepalived accepted every line of the recipe and ran its scripts (it says so when it drops a keyword or
+# refuses a script as insecure).
+if grep -Ei 'unknown keyword|insecure|disabling track script|not executable|cannot find' "$work"/keepalived-*.log >"$work/ka-warnings"; then
+  fail "keepalived complained about the recipe: $(head -n 3 "$work/ka-warnings")"
+else
+  pass "keepalived accepted the recipe (no unknown keyword, no refused script)"
+fi
+echo "  a's events from the recipe's break on:"
+tail -n +"$((lines_a + 1))" "$state/events-a.log" | cut -d' ' -f2- | sed 's/^/    /'
+
 if [ "$failed" -ne 0 ]; then
   for m in a b; do
     echo "--- events on $m ---"
