@@ -3,12 +3,15 @@
 # namespace, whose 169.254.169.254 is the simulator's IMDS, plays the node. As root; exits 77 otherwise.
 #   1. ocf-tester (resource-agents) passes the agent; afterwards every route table points at a (the routes
 #      were missing: start created them), and stop left them there;
-#   2. validate-all exits 6, with an exit reason naming the parameter, for a wrong ip or routing_table;
+#   2. validate-all exits 6, with an exit reason naming the parameter, for a wrong ip or routing_table,
+#      and 2 for an interface this node lacks;
 #   3. crm_resource with a CIB_file (no cluster): --force-check 7, --force-start 0 (taking the routes from
 #      b), --force-check 0, --force-stop 0, --force-check 7;
 #   4. monitor: a recurring one (monapi=false) makes no EC2 call; a probe while EC2 throttles
 #      DescribeRouteTables exits 1 (never 7); a probe with the address here and the routes on b exits 1;
-#      resource-agents' agent, for contrast, says 7 to the throttled probe.
+#      resource-agents' agent, for contrast, says 7 to the throttled probe;
+#   5. routing_table_role: every EC2 call of a start is signed with the role's credentials (from the awscli
+#      parameter's `sts assume-role`); elastic_ip is associated with a's ENI by start.
 #   tests/integrations/pacemaker_ocf_test.sh SOURCE_DIR BUILD_DIR
 set -uo pipefail
 src=$(cd "${1:?usage: pacemaker_ocf_test.sh SOURCE_DIR BUILD_DIR}" && pwd)
@@ -26,7 +29,10 @@ if [ "${3:-}" != --inner ]; then
   name=$(ocf_lab_name o)
   work=$(mktemp -d /tmp/cloudvip-ocf.XXXXXX)
   trap '"$LAB_ROOT/lab/down" "$name" --quiet; rm -rf "$work"' EXIT
-  "$LAB_ROOT/lab/up" "$name" >"$work/up.log" 2>&1 || { cat "$work/up.log"; echo "FAIL: lab/up"; exit 1; }
+  # The lab's scenario plus the credentials an STS AssumeRole would hand out (a key with a session token),
+  # for routing_table_role.
+  { cat "$src/sim/scenarios/two-az.toml"; printf '\n[[credential]]\naccess_key_id = "ASIACLOUDVIPROLE0001"\nsecret_access_key = "cloudvip-sim-role-secret-not-a-real-key"\nsession_token = "cloudvip-sim-role-session-token"\nallow = ["ec2:*"]\n'; } >"$work/scenario.toml"
+  "$LAB_ROOT/lab/up" "$name" --scenario "$work/scenario.toml" >"$work/up.log" 2>&1 || { cat "$work/up.log"; echo "FAIL: lab/up"; exit 1; }
   lab_load "$name"
   mkdir -p "$work/home"
   # The rest runs as the node: in a's network namespace, with a mount namespace of its own (the agent
@@ -83,6 +89,10 @@ rc=$?
 run_agent validate-all "${params[@]}" routing_table=
 rc=$?
 [ $rc -eq 6 ] && pass "validate-all: no routing_table is 6: $(reason)" || fail "validate-all without routing_table exited $rc"
+run_agent validate-all "${params[@]}" interface=eth9
+rc=$?
+[ $rc -eq 2 ] && reason | grep -q "eth9" && pass "validate-all: an interface this node lacks is 2 (another node may have it): $(reason)" ||
+  fail "validate-all with interface=eth9 exited $rc: $(cat "$work/agent.err")"
 run_agent validate-all "${params[@]}"
 rc=$?
 [ $rc -eq 0 ] && pass "validate-all: the lab's parameters are 0" || fail "validate-all exited $rc: $(cat "$work/agent.err")"
@@ -136,7 +146,9 @@ throttle='{"fail_next": [{"action": "DescribeRouteTables", "count": 100, "code":
 sim_admin POST /_sim/faults "$throttle" >/dev/null || fail "could not set the simulator's faults"
 run_agent monitor "${params[@]}" CRM_meta_interval=0
 rc=$?
-[ $rc -eq 1 ] && pass "a probe while DescribeRouteTables is throttled is 1: $(reason)" ||
+r=$(reason)
+[ $rc -eq 1 ] && echo "$r" | grep -q RequestLimitExceeded && [ ${#r} -le $((16 + 128)) ] &&
+  pass "a probe while DescribeRouteTables is throttled is 1, the reason names the AWS error in 128 characters: $r" ||
   fail "throttled probe exited $rc (expected 1): $(tail -n 5 "$work/agent.err")"
 
 # resource-agents' agent in the same place (an aws wrapper gives the CLI the simulator's endpoint).
@@ -161,6 +173,34 @@ rc=$?
   fail "partly active probe exited $rc (expected 1): $(tail -n 5 "$work/agent.err")"
 run_agent stop "${params[@]}" && ! ip -o addr show dev eth0 | grep -q " $LAB_VIP/" &&
   pass "stop removes the address" || fail "stop: $(reason)"
+
+# 5. routing_table_role: the role's credentials (from `awscli sts assume-role`, here a stand-in that answers
+# as STS would) sign every EC2 call of the action; elastic_ip follows the start.
+cat >"$work/fake-aws" <<FAKE
+#!/bin/sh
+echo "\$*" >>"$work/fake-aws.argv"
+case " \$* " in
+*" sts assume-role "*) printf 'ASIACLOUDVIPROLE0001\tcloudvip-sim-role-secret-not-a-real-key\tcloudvip-sim-role-session-token\n' ;;
+*) exit 255 ;;
+esac
+FAKE
+chmod 755 "$work/fake-aws"
+role=arn:aws:iam::123456789012:role/cloudvip-cross-account
+lab_acquire "$OCF_TEST_LAB" b "$work" >"$work/acquire-b3.log" 2>&1 || fail "b could not acquire"
+seq=$(sim_last_seq)
+run_agent start "${params[@]}" routing_table_role="$role" awscli="$work/fake-aws" elastic_ip=eipalloc-0a1b2c3d4e5f60e01
+rc=$?
+keys=$(sim_admin GET "/_sim/calls?since=$seq" | python3 -c '
+import json, sys
+print(" ".join(sorted({c.get("access_key_id", "") for c in json.load(sys.stdin)["calls"] if c["kind"] == "ec2"})))')
+[ $rc -eq 0 ] && [ "$keys" = ASIACLOUDVIPROLE0001 ] && grep -q -- "--role-arn $role" "$work/fake-aws.argv" &&
+  all_tables_on "$LAB_ENI_A" && pass "routing_table_role: start is 0 and every EC2 call used the assumed role's key" ||
+  fail "routing_table_role: start $rc ($(reason)), EC2 calls signed by '$keys', awscli got: $(cat "$work/fake-aws.argv" 2>/dev/null)"
+eip=$(sim_admin GET /_sim/state | python3 -c '
+import json, sys
+print([a["network_interface_id"] for a in json.load(sys.stdin)["addresses"] if a["allocation_id"] == "eipalloc-0a1b2c3d4e5f60e01"][0])')
+[ "$eip" = "$LAB_ENI_A" ] && pass "elastic_ip: start associated the Elastic IP with a's ENI" || fail "elastic_ip: on '$eip'"
+run_agent stop "${params[@]}" || fail "stop after the role start: $(reason)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
