@@ -11,7 +11,8 @@
 #      DescribeRouteTables exits 1 (never 7); a probe with the address here and the routes on b exits 1;
 #      resource-agents' agent, for contrast, says 7 to the throttled probe;
 #   5. routing_table_role: every EC2 call of a start is signed with the role's credentials (from the awscli
-#      parameter's `sts assume-role`); elastic_ip is associated with a's ENI by start.
+#      parameter's `sts assume-role`); elastic_ip is associated with a's ENI by start;
+#   6. auth_type=key uses the default profile's keys, auth_type=role the instance role only.
 #   tests/integrations/pacemaker_ocf_test.sh SOURCE_DIR BUILD_DIR
 set -uo pipefail
 src=$(cd "${1:?usage: pacemaker_ocf_test.sh SOURCE_DIR BUILD_DIR}" && pwd)
@@ -73,7 +74,7 @@ run_agent() {
   local action=$1 kv env_args=(OCF_RESOURCE_INSTANCE=vip OCF_RESKEY_CRM_meta_timeout=20000)
   shift
   for kv in "$@"; do env_args+=("OCF_RESKEY_$kv"); done
-  env "${env_args[@]}" "$agent" "$action" >"$work/agent.out" 2>"$work/agent.err"
+  env HOME="${AGENT_HOME:-$HOME}" "${env_args[@]}" "$agent" "$action" >"$work/agent.out" 2>"$work/agent.err"
 }
 reason() { grep '^ocf-exit-reason:' "$work/agent.err" | tail -n 1; }
 
@@ -201,6 +202,21 @@ import json, sys
 print([a["network_interface_id"] for a in json.load(sys.stdin)["addresses"] if a["allocation_id"] == "eipalloc-0a1b2c3d4e5f60e01"][0])')
 [ "$eip" = "$LAB_ENI_A" ] && pass "elastic_ip: start associated the Elastic IP with a's ENI" || fail "elastic_ip: on '$eip'"
 run_agent stop "${params[@]}" || fail "stop after the role start: $(reason)"
+
+# 6. auth_type: with a default profile whose keys EC2 rejects, key (the default) uses them and fails with
+# the AWS error; role uses the instance role only and succeeds.
+mkdir -p "$work/home-keys/.aws"
+printf '[default]\naws_access_key_id = AKIAREJECTEDBYTHESIM\naws_secret_access_key = not-a-key-the-sim-knows\n' \
+  >"$work/home-keys/.aws/credentials"
+AGENT_HOME=$work/home-keys run_agent start "${params[@]}"
+rc=$?
+[ $rc -eq 1 ] && reason | grep -q AuthFailure && pass "auth_type=key: the profile's keys are used (EC2 rejects them): $(reason)" ||
+  fail "auth_type=key with rejected profile keys: start $rc: $(reason)"
+AGENT_HOME=$work/home-keys run_agent start "${params[@]}" auth_type=role
+rc=$?
+[ $rc -eq 0 ] && pass "auth_type=role: the instance role is used, the profile's keys are not" ||
+  fail "auth_type=role: start $rc: $(reason)"
+run_agent stop "${params[@]}" || fail "stop after the auth_type start: $(reason)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
