@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the Pacemaker and keepalived tests (tests/integrations/*_test.sh): a lab of their own (lab/up),
 # the simulator's admin API and route tables, and the agent installed where Pacemaker looks for it, inside a
 # private mount namespace so the host's /usr/lib/ocf never changes. Source it after lab/lib.sh.
