@@ -5,9 +5,11 @@
 # /var/lib/corosync, their logs, /dev/shm (libqb) and the agent under /usr/lib/ocf/resource.d/cloudvip: the
 # host keeps no trace. No systemd: `corosync -f`, then `pacemakerd`. As root; exits 77 otherwise.
 #   1. the DC is elected (bounded wait), stonith and quorum are switched off for one node;
-#   2. a primitive with a 10 s monitor is added: it is Started, every route table points at a, the VIP
+#   2. a primitive (monapi=true) with a 10 s monitor is added: it is Started, every route table points at a, the VIP
 #      is on a's eth0, and the client reaches a's service through the VIP (real packets);
-#   3. target-role=Stopped: the VIP leaves eth0 and the routes stay on a (as the original agent does).
+#   3. b takes the routes (cloudvip acquire there): the next monitor (monapi=true) fails and Pacemaker's
+#      recovery (stop, start in place) points them back at a;
+#   4. target-role=Stopped: the VIP leaves eth0 and the routes stay on a (as the original agent does).
 #   tests/integrations/pacemaker_cluster_test.sh SOURCE_DIR BUILD_DIR
 set -uo pipefail
 src=$(cd "${1:?usage: pacemaker_cluster_test.sh SOURCE_DIR BUILD_DIR}" && pwd)
@@ -133,7 +135,7 @@ crm_attribute -t crm_config -n stonith-enabled -v false && crm_attribute -t crm_
 tables_csv=$(echo "$LAB_ROUTE_TABLES" | tr ' ' ',')
 nv() { echo "<nvpair id=\"vip-ia-$1\" name=\"$1\" value=\"$2\"/>"; }
 primitive="<primitive id=\"vip\" class=\"ocf\" provider=\"cloudvip\" type=\"aws-vpc-move-ip\">
-<instance_attributes id=\"vip-ia\">$(nv ip "$LAB_VIP")$(nv routing_table "$tables_csv")$(nv interface eth0)$(nv iflabel 1)$(nv cloudvip "$LAB_BUILD/cloudvip")$(nv endpoint "$LAB_ENDPOINT")$(nv region us-east-1)</instance_attributes>
+<instance_attributes id=\"vip-ia\">$(nv ip "$LAB_VIP")$(nv routing_table "$tables_csv")$(nv interface eth0)$(nv iflabel 1)$(nv cloudvip "$LAB_BUILD/cloudvip")$(nv endpoint "$LAB_ENDPOINT")$(nv region us-east-1)$(nv monapi true)</instance_attributes>
 <operations><op id=\"vip-monitor\" name=\"monitor\" interval=\"10s\" timeout=\"30s\"/></operations></primitive>"
 cibadmin -C -o resources -X "$primitive" || fail "cibadmin could not add the primitive"
 start=$(lab_now_ms)
@@ -154,6 +156,19 @@ echo "$out" | grep -q ' a' && pass "the client reaches a through the VIP ($out)"
 sleep 12
 crm_mon -1 -r 2>/dev/null | grep -qi 'failed' && fail "failed actions: $(crm_mon -1 -r | grep -i -A3 failed)" ||
   pass "recurring monitors pass (no failed action after 12 s)"
+
+# Someone else takes the routes (b runs cloudvip acquire): the next monitor (monapi=true) finds the address
+# here and the routes on b, fails with 1, and Pacemaker recovers the resource in place: the routes return.
+lab_acquire "$OCF_TEST_LAB" b "$work" >"$work/acquire-b.log" 2>&1 || fail "b could not acquire: $(tail -n 3 "$work/acquire-b.log")"
+start=$(lab_now_ms)
+all_tables_on "$LAB_ENI_B" || fail "b's acquire did not move the routes: $(sim_targets | tr '\n' ' ')"
+monitor_failed() { crm_mon -1 -r 2>/dev/null | grep -q "vip 10s-interval monitor on node1 returned 'error'"; }
+if lab_wait_for 60 monitor_failed && lab_wait_for 60 all_tables_on "$LAB_ENI_A" && lab_wait_for 30 started; then
+  pass "routes taken by b: the monitor failed and Pacemaker's recovery put them back on a ($(($(lab_now_ms) - start)) ms)"
+  crm_mon -1 -r 2>/dev/null | grep 'monitor on node1 returned' | head -n 1 | sed 's/^ */  /'
+else
+  fail "after b took the routes: $(sim_targets | tr '\n' ' '); $(crm_mon -1 -r 2>&1 | grep -i -A2 'vip\|failed' | head -6)"
+fi
 
 crm_resource -r vip --meta -p target-role -v Stopped >/dev/null 2>&1 || fail "could not set target-role=Stopped"
 stopped() { crm_mon -1 -r 2>/dev/null | grep -E 'vip.*aws-vpc-move-ip' | grep -q 'Stopped'; }
