@@ -105,7 +105,7 @@ stop_ka() { # stop_ka MEMBER: SIGTERM (keepalived sends priority 0 and removes t
   kill -KILL "$pid" 2>/dev/null
   ka_pid[$m]=""
 }
-vip_on() { local ns_var=LAB_NS_${1^^}; ip -n "${!ns_var}" -o -4 addr show dev eth0 | grep -Fq " inet $LAB_VIP/"; }
+vip_on() { local ns_var=LAB_NS_${1^^}; ip -n "${!ns_var}" -o -4 addr show dev eth0 | has -F " inet $LAB_VIP/"; }
 eni_of() { local v=LAB_ENI_${1^^}; echo "${!v}"; }
 only_master() { vip_on "$1" && ! vip_on "$2"; } # keepalived put the VIP on $1 and not on $2
 client_reaches() {
@@ -113,7 +113,7 @@ client_reaches() {
     --count 80 --interval 0.1 --timeout 0.25 >/dev/null
 }
 became_master_after() { # became_master_after MEMBER LINE: its event log has a MASTER notify after LINE
-  tail -n +"$(($2 + 1))" "$state/events-$1.log" 2>/dev/null | grep -q "notify: INSTANCE VI_CLOUDVIP MASTER"
+  tail -n +"$(($2 + 1))" "$state/events-$1.log" 2>/dev/null | has "notify: INSTANCE VI_CLOUDVIP MASTER"
 }
 log_lines() { wc -l <"$state/events-$1.log" 2>/dev/null || echo 0; }
 # break_vrrp SECONDS: the router drops a's VRRP to b (IP protocol 112) for that long, then forwards it again.

@@ -90,3 +90,7 @@ ocf_private_agent_dir() {
   mkdir -p "$OCF_AGENT_DIR"
   install -m 0755 "$OCF_AGENT_SRC" "$OCF_AGENT_DIR/aws-vpc-move-ip"
 }
+
+# has GREP_ARGS...: grep that reads its whole input (no -q): under `set -o pipefail`, `cmd | grep -q` fails
+# when grep exits before cmd has written everything (cmd dies of SIGPIPE).
+has() { grep "$@" >/dev/null; }

@@ -122,7 +122,7 @@ pass "corosync is up"
 PCMK_node_name=node1 PCMK_logfile=$work/pacemaker.log PCMK_stonith_watchdog_timeout=0 pacemakerd >"$work/pacemakerd.out" 2>&1 &
 daemons+=($!)
 start=$(lab_now_ms)
-dc_elected() { crm_mon -1 2>/dev/null | grep -q 'Current DC: node1'; }
+dc_elected() { crm_mon -1 2>/dev/null | has 'Current DC: node1'; }
 if lab_wait_for 120 dc_elected; then
   pass "node1 is the DC after $(($(lab_now_ms) - start)) ms"
 else
@@ -139,7 +139,7 @@ primitive="<primitive id=\"vip\" class=\"ocf\" provider=\"cloudvip\" type=\"aws-
 <operations><op id=\"vip-monitor\" name=\"monitor\" interval=\"10s\" timeout=\"30s\"/></operations></primitive>"
 cibadmin -C -o resources -X "$primitive" || fail "cibadmin could not add the primitive"
 start=$(lab_now_ms)
-started() { crm_mon -1 -r 2>/dev/null | grep -E 'vip.*aws-vpc-move-ip' | grep -q 'Started node1'; }
+started() { crm_mon -1 -r 2>/dev/null | grep -E 'vip.*aws-vpc-move-ip' | has 'Started node1'; }
 if lab_wait_for 120 started; then
   pass "the resource is Started on node1 $(($(lab_now_ms) - start)) ms after it was added"
 else
@@ -147,14 +147,14 @@ else
 fi
 lab_wait_for 10 all_tables_on "$LAB_ENI_A" && pass "every route table points at a: $(sim_targets | tr '\n' ' ')" ||
   fail "route tables: $(sim_targets | tr '\n' ' ')"
-ip -o addr show dev eth0 | grep -q " $LAB_VIP/32 .* eth0:1" && pass "the VIP is on eth0 as eth0:1" ||
+ip -o addr show dev eth0 | has " $LAB_VIP/32 .* eth0:1" && pass "the VIP is on eth0 as eth0:1" ||
   fail "eth0: $(ip -o -4 addr show dev eth0 | tr '\n' ' ')"
 out=$(ip netns exec "$LAB_NS_CLIENT" python3 "$LAB_ROOT/lab/probe.py" "$LAB_VIP" "$LAB_SERVICE_PORT" --until a --count 50 --interval 0.1 --timeout 0.25 | tail -n 1)
-echo "$out" | grep -q ' a' && pass "the client reaches a through the VIP ($out)" || fail "the client got: $out"
+echo "$out" | has ' a' && pass "the client reaches a through the VIP ($out)" || fail "the client got: $out"
 
 # A few monitors later the resource still runs, with no failure recorded.
 sleep 12
-crm_mon -1 -r 2>/dev/null | grep -qi 'failed' && fail "failed actions: $(crm_mon -1 -r | grep -i -A3 failed)" ||
+crm_mon -1 -r 2>/dev/null | has -i 'failed' && fail "failed actions: $(crm_mon -1 -r | grep -i -A3 failed)" ||
   pass "recurring monitors pass (no failed action after 12 s)"
 
 # Someone else takes the routes (b runs cloudvip acquire): the next monitor (monapi=true) finds the address
@@ -162,7 +162,7 @@ crm_mon -1 -r 2>/dev/null | grep -qi 'failed' && fail "failed actions: $(crm_mon
 lab_acquire "$OCF_TEST_LAB" b "$work" >"$work/acquire-b.log" 2>&1 || fail "b could not acquire: $(tail -n 3 "$work/acquire-b.log")"
 start=$(lab_now_ms)
 all_tables_on "$LAB_ENI_B" || fail "b's acquire did not move the routes: $(sim_targets | tr '\n' ' ')"
-monitor_failed() { crm_mon -1 -r 2>/dev/null | grep -q "vip 10s-interval monitor on node1 returned 'error'"; }
+monitor_failed() { crm_mon -1 -r 2>/dev/null | has "vip 10s-interval monitor on node1 returned 'error'"; }
 if lab_wait_for 60 monitor_failed && lab_wait_for 60 all_tables_on "$LAB_ENI_A" && lab_wait_for 30 started; then
   pass "routes taken by b: the monitor failed and Pacemaker's recovery put them back on a ($(($(lab_now_ms) - start)) ms)"
   crm_mon -1 -r 2>/dev/null | grep 'monitor on node1 returned' | head -n 1 | sed 's/^ */  /'
@@ -171,8 +171,8 @@ else
 fi
 
 crm_resource -r vip --meta -p target-role -v Stopped >/dev/null 2>&1 || fail "could not set target-role=Stopped"
-stopped() { crm_mon -1 -r 2>/dev/null | grep -E 'vip.*aws-vpc-move-ip' | grep -q 'Stopped'; }
-lab_wait_for 60 stopped && ! ip -o addr show dev eth0 | grep -q " $LAB_VIP/" &&
+stopped() { crm_mon -1 -r 2>/dev/null | grep -E 'vip.*aws-vpc-move-ip' | has 'Stopped'; }
+lab_wait_for 60 stopped && ! ip -o addr show dev eth0 | has " $LAB_VIP/" &&
   pass "target-role=Stopped: the VIP left eth0" || fail "after target-role=Stopped: $(crm_mon -1 -r | grep vip)"
 all_tables_on "$LAB_ENI_A" && pass "and the routes stayed on a" || fail "after stop: $(sim_targets | tr '\n' ' ')"
 

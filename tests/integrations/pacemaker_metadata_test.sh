@@ -77,7 +77,7 @@ for p in problems:
     print("PROBLEM " + p)
 EOF
 )
-echo "$compare" | grep -q '^PROBLEM' && fail "parameters: $(echo "$compare" | grep '^PROBLEM' | tr '\n' ';')" ||
+grep -q '^PROBLEM' <<<"$compare" && fail "parameters: $(echo "$compare" | grep '^PROBLEM' | tr '\n' ';')" ||
   pass "every parameter of $theirs is ours with its default ($(echo "$compare" | head -1))"
 
 # 3. Actions that need no root, as nobody; the rest as nobody is 4; an unknown action is 3.

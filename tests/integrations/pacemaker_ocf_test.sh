@@ -81,18 +81,18 @@ reason() { grep '^ocf-exit-reason:' "$work/agent.err" | tail -n 1; }
 # 2. validate-all.
 run_agent validate-all "${params[@]}" ip=10.109.10
 rc=$?
-[ $rc -eq 6 ] && reason | grep -q "ip='10.109.10'" && pass "validate-all: a wrong ip is 6: $(reason)" ||
+[ $rc -eq 6 ] && reason | has "ip='10.109.10'" && pass "validate-all: a wrong ip is 6: $(reason)" ||
   fail "validate-all with ip=10.109.10 exited $rc: $(cat "$work/agent.err")"
 run_agent validate-all "${params[@]}" routing_table=rtb-0a1b2c3d4e5f6aaa0,rtb-xyz
 rc=$?
-[ $rc -eq 6 ] && reason | grep -q "rtb-xyz" && pass "validate-all: a wrong routing_table is 6: $(reason)" ||
+[ $rc -eq 6 ] && reason | has "rtb-xyz" && pass "validate-all: a wrong routing_table is 6: $(reason)" ||
   fail "validate-all with routing_table=...,rtb-xyz exited $rc: $(cat "$work/agent.err")"
 run_agent validate-all "${params[@]}" routing_table=
 rc=$?
 [ $rc -eq 6 ] && pass "validate-all: no routing_table is 6: $(reason)" || fail "validate-all without routing_table exited $rc"
 run_agent validate-all "${params[@]}" interface=eth9
 rc=$?
-[ $rc -eq 2 ] && reason | grep -q "eth9" && pass "validate-all: an interface this node lacks is 2 (another node may have it): $(reason)" ||
+[ $rc -eq 2 ] && reason | has "eth9" && pass "validate-all: an interface this node lacks is 2 (another node may have it): $(reason)" ||
   fail "validate-all with interface=eth9 exited $rc: $(cat "$work/agent.err")"
 run_agent validate-all "${params[@]}"
 rc=$?
@@ -148,7 +148,7 @@ sim_admin POST /_sim/faults "$throttle" >/dev/null || fail "could not set the si
 run_agent monitor "${params[@]}" CRM_meta_interval=0
 rc=$?
 r=$(reason)
-[ $rc -eq 1 ] && echo "$r" | grep -q RequestLimitExceeded && [ ${#r} -le $((16 + 128)) ] &&
+[ $rc -eq 1 ] && echo "$r" | has RequestLimitExceeded && [ ${#r} -le $((16 + 128)) ] &&
   pass "a probe while DescribeRouteTables is throttled is 1, the reason names the AWS error in 128 characters: $r" ||
   fail "throttled probe exited $rc (expected 1): $(tail -n 5 "$work/agent.err")"
 
@@ -172,7 +172,7 @@ run_agent monitor "${params[@]}" CRM_meta_interval=0
 rc=$?
 [ $rc -eq 1 ] && pass "a probe with the address on a and the routes on b is 1: $(reason)" ||
   fail "partly active probe exited $rc (expected 1): $(tail -n 5 "$work/agent.err")"
-run_agent stop "${params[@]}" && ! ip -o addr show dev eth0 | grep -q " $LAB_VIP/" &&
+run_agent stop "${params[@]}" && ! ip -o addr show dev eth0 | has " $LAB_VIP/" &&
   pass "stop removes the address" || fail "stop: $(reason)"
 
 # 5. routing_table_role: the role's credentials (from `awscli sts assume-role`, here a stand-in that answers
@@ -210,7 +210,7 @@ printf '[default]\naws_access_key_id = AKIAREJECTEDBYTHESIM\naws_secret_access_k
   >"$work/home-keys/.aws/credentials"
 AGENT_HOME=$work/home-keys run_agent start "${params[@]}"
 rc=$?
-[ $rc -eq 1 ] && reason | grep -q AuthFailure && pass "auth_type=key: the profile's keys are used (EC2 rejects them): $(reason)" ||
+[ $rc -eq 1 ] && reason | has AuthFailure && pass "auth_type=key: the profile's keys are used (EC2 rejects them): $(reason)" ||
   fail "auth_type=key with rejected profile keys: start $rc: $(reason)"
 AGENT_HOME=$work/home-keys run_agent start "${params[@]}" auth_type=role
 rc=$?
