@@ -50,6 +50,14 @@ work=$OCF_TEST_WORK
 lab_load "$OCF_TEST_LAB"
 hostname node1
 ocf_private_agent_dir "$work"
+# corosync's lock (/run/corosync.pid) and Pacemaker's runtime files: a /run of this node's own, so other
+# clusters on the machine (another test, the host's) never collide with this one.
+# The lab's namespaces (/run/netns) stay reachable: this script still enters b's and the router's.
+mkdir -p "$work/netns"
+mount --rbind /run/netns "$work/netns"
+mount -t tmpfs -o mode=0755 cloudvip-test /run
+mkdir -p /run/lock /run/netns
+mount --rbind "$work/netns" /run/netns
 private_dir() { # private_dir DIR OWNER MODE [SUBDIR...]
   local dir=$1 owner=$2 mode=$3 sub
   shift 3
