@@ -73,8 +73,25 @@ lab_load() {
 }
 
 # lab_cli_has SUBCOMMAND: whether this build's cloudvip has it.
-# (CLI11 answers --help with exit 0 even for a subcommand it lacks, so read what the help lists.)
-lab_cli_has() { "$LAB_BUILD/cloudvip" "$1" --help 2>&1 | grep -q "cloudvip $1"; }
+# (CLI11 answers --help with exit 0 and the top-level help, whose examples name every command, even for a
+# subcommand it lacks: only the subcommand's own usage line tells.)
+lab_cli_has() { "$LAB_BUILD/cloudvip" "$1" --help 2>&1 | grep -q "^Usage: cloudvip $1 "; }
+
+# lab_require_cli SUBCOMMAND...: returns 1, saying on stderr what is missing, unless this build has the
+# cloudvip binary and every SUBCOMMAND. The lab exercises cloudvip itself: there is no fallback.
+lab_require_cli() {
+  local sub
+  if [ ! -x "$LAB_BUILD/cloudvip" ]; then
+    echo "lab: no cloudvip binary at $LAB_BUILD/cloudvip (build it: make build)" >&2
+    return 1
+  fi
+  for sub in "$@"; do
+    if ! lab_cli_has "$sub"; then
+      echo "lab: $LAB_BUILD/cloudvip has no '$sub' subcommand ('cloudvip $sub --help' does not list it)" >&2
+      return 1
+    fi
+  done
+}
 
 # lab_cloudvip NAME MEMBER WORKDIR ARGS...: runs cloudvip inside MEMBER's namespace as its ^ZMIRROR hook
 # would: a clean environment (credentials from the instance role through IMDS, no host AWS settings), a
@@ -95,29 +112,11 @@ lab_vip_flags() {
   for rtb in $LAB_ROUTE_TABLES; do LAB_VIP_FLAGS+=(--route-table "$rtb"); done
 }
 
-# lab_acquire NAME MEMBER WORKDIR: MEMBER takes the VIP (`cloudvip acquire`). While this build's cloudvip
-# has no acquire, it acts as the seed article's script does instead: the real AWS CLI (credentials from the
-# instance role) replaces or creates the route in every table, and iproute2 puts the VIP on eth0.
+# lab_acquire NAME MEMBER WORKDIR: MEMBER takes the VIP with `cloudvip acquire`; acquire's exit status, or 1
+# (with the reason on stderr) when this build has no cloudvip or no acquire.
 lab_acquire() {
   local name=$1 m=$2 work=$3
-  local ns_var=LAB_NS_${2^^} eni_var=LAB_ENI_${2^^}
+  lab_require_cli acquire || return 1
   lab_vip_flags
-  if lab_cli_has acquire; then
-    lab_cloudvip "$name" "$m" "$work" acquire "${LAB_VIP_FLAGS[@]}"
-    return
-  fi
-  local pids=() rc=0 rtb p
-  mkdir -p "$work/home-$m"
-  aws_in() {
-    ip netns exec "${!ns_var}" env -i PATH="$PATH" HOME="$work/home-$m" AWS_DEFAULT_REGION=us-east-1 \
-      aws --endpoint-url "$LAB_ENDPOINT" ec2 "$@"
-  }
-  for rtb in $LAB_ROUTE_TABLES; do
-    local args=(--route-table-id "$rtb" --destination-cidr-block "$LAB_VIP_SUBNET" --network-interface-id "${!eni_var}")
-    { aws_in replace-route "${args[@]}" 2>/dev/null || aws_in create-route "${args[@]}"; } &
-    pids+=($!)
-  done
-  ip -n "${!ns_var}" addr replace "$LAB_VIP/32" dev eth0 label eth0:1
-  for p in "${pids[@]}"; do wait "$p" || rc=1; done
-  return $rc
+  lab_cloudvip "$name" "$m" "$work" acquire "${LAB_VIP_FLAGS[@]}"
 }

@@ -100,11 +100,44 @@ TEST_F(AdminApiTest, StopStartInstanceAndDetachInterface) {
 }
 
 TEST_F(AdminApiTest, RotateGivesNewRoleKeysAndNeverTheSecret) {
+  // The role credentials instance a's IMDS hands out (IMDSv2: a token first).
+  auto role_credentials = [&] {
+    HttpRequest token;
+    token.method = "PUT";
+    token.url = imds_url(0) + "/latest/api/token";
+    token.headers.set("X-aws-ec2-metadata-token-ttl-seconds", "60");
+    HttpResponse token_response = send(token);
+    EXPECT_EQ(token_response.status, 200) << token_response.body;
+    HttpRequest get;
+    get.method = "GET";
+    get.url = imds_url(0) + "/latest/meta-data/iam/security-credentials/cloudvip-role";
+    get.headers.set("X-aws-ec2-metadata-token", token_response.body);
+    HttpResponse response = send(get);
+    EXPECT_EQ(response.status, 200) << response.body;
+    nlohmann::json parsed = nlohmann::json::parse(response.body, nullptr, false);
+    EXPECT_TRUE(parsed.is_object()) << response.body;
+    return parsed.is_object() ? parsed : nlohmann::json::object();
+  };
+  nlohmann::json before = role_credentials();
+  std::string old_key = before.value("AccessKeyId", "");
+  std::string old_secret = before.value("SecretAccessKey", "");
+  ASSERT_FALSE(old_key.empty()) << before.dump();
+  ASSERT_FALSE(old_secret.empty()) << before.dump();
+
   HttpResponse rotated = admin("POST", std::string("/_sim/credentials/rotate?instance=") + k_instance_a);
   ASSERT_EQ(rotated.status, 200) << rotated.body;
   auto json = nlohmann::json::parse(rotated.body);
-  EXPECT_FALSE(json["access_key_id"].get<std::string>().empty());
+  std::string new_key = json["access_key_id"].get<std::string>();
+  EXPECT_FALSE(new_key.empty());
+  EXPECT_NE(new_key, old_key) << "rotate must hand out a new key";
   EXPECT_FALSE(json.contains("secret_access_key"));
+
+  nlohmann::json after = role_credentials();
+  EXPECT_EQ(after.value("AccessKeyId", ""), new_key) << "IMDS serves the rotated key";
+  std::string new_secret = after.value("SecretAccessKey", "");
+  EXPECT_NE(new_secret, old_secret) << "a new key comes with a new secret";
+  EXPECT_EQ(rotated.body.find(new_secret), std::string::npos) << "the answer never carries the secret";
+  EXPECT_EQ(rotated.body.find(old_secret), std::string::npos);
   EXPECT_EQ(admin("POST", "/_sim/credentials/rotate").status, 400);
 }
 

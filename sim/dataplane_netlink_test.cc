@@ -146,21 +146,44 @@ TEST(NetlinkRouteProgrammerTest, TheDataplaneFollowsReplaceRouteInTheKernel) {
     EXPECT_EQ(first->changes, 8) << "rules for r-a and r-b; in each of three tables, blackholes for the VIP "
                                     "subnet and the client subnet (no link here)";
 
-    Params params{{"RouteTableId", testing::k_rtb_main},
-                  {"DestinationCidrBlock", "10.109.10.254/27"},
-                  {"NetworkInterfaceId", testing::k_eni_b}};
-    ASSERT_TRUE(simulation.call("CreateRoute", params, Caller{testing::k_admin_key}, Millis(0)).ok());
-    ASSERT_TRUE(dataplane.reconcile());
+    // The VIP route in the main table's kernel table: its type, next hop and link.
+    auto vip_route = [&]() -> std::optional<KernelRoute> {
+      auto routes = kernel.routes(k_first_table, k_first_table);
+      EXPECT_TRUE(routes) << routes.error().to_string();
+      if (!routes) {
+        return std::nullopt;
+      }
+      auto vip = std::find_if(routes->begin(), routes->end(),
+                              [](const KernelRoute& r) { return r.destination == cidr("10.109.10.224/27"); });
+      return vip == routes->end() ? std::nullopt : std::optional<KernelRoute>(*vip);
+    };
     auto links = kernel.links();
     ASSERT_TRUE(links);
-    auto routes = kernel.routes(k_first_table, k_first_table);
-    ASSERT_TRUE(routes);
-    auto vip = std::find_if(routes->begin(), routes->end(),
-                            [](const KernelRoute& r) { return r.destination == cidr("10.109.10.224/27"); });
-    ASSERT_NE(vip, routes->end());
-    EXPECT_EQ(vip->type, KernelRoute::Type::unicast);
-    EXPECT_EQ(vip->gateway.to_string(), "10.109.10.74");
-    EXPECT_EQ(vip->link_index, link_index(*links, "r-b"));
+
+    Params create{{"RouteTableId", testing::k_rtb_main},
+                  {"DestinationCidrBlock", "10.109.10.254/27"},
+                  {"NetworkInterfaceId", testing::k_eni_a}};
+    ASSERT_TRUE(simulation.call("CreateRoute", create, Caller{testing::k_admin_key}, Millis(0)).ok());
+    ASSERT_TRUE(dataplane.reconcile());
+    auto via_a = vip_route();
+    ASSERT_TRUE(via_a);
+    EXPECT_EQ(via_a->type, KernelRoute::Type::unicast);
+    EXPECT_EQ(via_a->gateway.to_string(), "10.109.10.10");
+    EXPECT_EQ(via_a->link_index, link_index(*links, "r-a"));
+
+    // The failover: ReplaceRoute moves the route to b's ENI, and the kernel follows.
+    Params replace{{"RouteTableId", testing::k_rtb_main},
+                   {"DestinationCidrBlock", "10.109.10.224/27"},
+                   {"NetworkInterfaceId", testing::k_eni_b}};
+    ASSERT_TRUE(simulation.call("ReplaceRoute", replace, Caller{testing::k_admin_key}, Millis(0)).ok());
+    auto replaced = dataplane.reconcile();
+    ASSERT_TRUE(replaced) << replaced.error().to_string();
+    EXPECT_GE(replaced->changes, 1) << "the replaced route is a change in the kernel";
+    auto via_b = vip_route();
+    ASSERT_TRUE(via_b);
+    EXPECT_EQ(via_b->type, KernelRoute::Type::unicast);
+    EXPECT_EQ(via_b->gateway.to_string(), "10.109.10.74");
+    EXPECT_EQ(via_b->link_index, link_index(*links, "r-b"));
   });
 }
 

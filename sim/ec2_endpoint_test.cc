@@ -61,15 +61,19 @@ TEST_F(Ec2EndpointTest, OtherRegionIsRefused) {
 }
 
 TEST_F(Ec2EndpointTest, FormBodyPlusIsSpaceAndEscapesDecode) {
-  // A filter value with a space and a '/' must reach the model decoded, or the signature or the filter fails.
-  HttpResponse response = ec2(
-      "Action=DescribeRouteTables&Version=2016-11-15&Filter.1.Name=tag%3AName&Filter.1.Value.1=private-a");
+  // A filter value with spaces sent as '+' and ':' ';' sent as %-escapes must reach the model decoded, or the
+  // signature or the filter fails: only the VIP subnet carries this Purpose tag.
+  HttpResponse response =
+      ec2("Action=DescribeSubnets&Version=2016-11-15&Filter.1.Name=tag%3APurpose"
+          "&Filter.1.Value.1=cloudvip+VIP+10.109.10.254%3B+keep+empty");
   ASSERT_EQ(response.status, 200) << response.body;
-  EXPECT_NE(response.body.find(testing::k_rtb_a), std::string::npos);
-  EXPECT_EQ(response.body.find(testing::k_rtb_b), std::string::npos);
+  EXPECT_NE(response.body.find(testing::k_subnet_vip), std::string::npos) << response.body;
+  EXPECT_EQ(response.body.find(testing::k_subnet_a), std::string::npos) << response.body;
   auto calls = m_log.since(0);
   ASSERT_FALSE(calls.empty());
-  EXPECT_EQ(calls.back().params[2], (std::pair<std::string, std::string>{"Filter.1.Name", "tag:Name"}));
+  EXPECT_EQ(calls.back().params[2], (std::pair<std::string, std::string>{"Filter.1.Name", "tag:Purpose"}));
+  EXPECT_EQ(calls.back().params[3], (std::pair<std::string, std::string>{
+                                        "Filter.1.Value.1", "cloudvip VIP 10.109.10.254; keep empty"}));
 }
 
 TEST_F(Ec2EndpointTest, MalformedRequestsGetErrorDocumentsAndTheServerKeepsServing) {

@@ -38,10 +38,18 @@ TEST(Simulation, WithLagDescribeSeesTheChangeOnlyWhenItIsOldEnough) {
 TEST(Simulation, LaggedReadsStillCheckTheCallersPermissions) {
   FakeClock clock;
   Simulation simulation(testing::load_or_die("two-az.toml"), clock);
+  const Millis lag(100);
   ApiResponse unknown =
-      simulation.call("DescribeRouteTables", k_describe, Caller{"AKIANOBODY0000000001"}, Millis(100));
+      simulation.call("DescribeRouteTables", k_describe, Caller{"AKIANOBODY0000000001"}, lag);
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.result.error().code, "AuthFailure");
+
+  // The routes key may describe route tables but not instances: a lagged read answers the first only.
+  const Caller routes{"AKIACLOUDVIPROUTES01"};
+  EXPECT_TRUE(simulation.call("DescribeRouteTables", k_describe, routes, lag).ok());
+  ApiResponse denied = simulation.call("DescribeInstances", {}, routes, lag);
+  ASSERT_FALSE(denied.ok()) << denied.body();
+  EXPECT_EQ(denied.result.error().code, "UnauthorizedOperation");
 }
 
 TEST(Simulation, AdminChangesAreLaggedTooAndResetRestoresTheScenario) {

@@ -392,6 +392,20 @@ TEST(ImdsTest, ServerErrorsAreRetriedUpToAttemptsWithAPause) {
   EXPECT_EQ(*id, "i-1");
   EXPECT_EQ(clock.sleep_calls(), 1);
   EXPECT_EQ(clock.total_slept(), options.retry_pause);
+
+  // The cap: a server that answers 503 forever is asked `attempts` times, with a pause between each, and the
+  // last 503 is the answer.
+  FakeTransport failing([](const HttpRequest& req) -> Result<HttpResponse> {
+    return FakeTransport::response(req.method == "PUT" ? 200 : 503, req.method == "PUT" ? "tok" : "");
+  });
+  FakeClock failing_clock;
+  Imds capped(failing, failing_clock, options);
+  auto none = capped.instance_id();
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().http_status, 503) << none.error().to_string();
+  EXPECT_EQ(failing.request_count(), 1u + 3u) << "one token PUT, then three GETs";
+  EXPECT_EQ(failing_clock.sleep_calls(), 2);
+  EXPECT_EQ(failing_clock.total_slept(), 2 * options.retry_pause);
 }
 
 TEST(ImdsTest, TransportErrorsStopAfterAttempts) {

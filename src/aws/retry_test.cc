@@ -234,14 +234,21 @@ TEST(RetryQuotaTest, RefundsNeverExceedCapacity) {
   EXPECT_EQ(strategy.quota_available(), 500);
 }
 
+// After attempt 2 the delay is uniform in [0, 2 s]: every sample lies within, and 90 samples spread over the
+// range (all of them in one half of it has a probability of 2 * 0.75^90, about 1e-11).
 TEST(RetryStrategyTest, DefaultJitterStaysWithinBounds) {
   RetryStrategy strategy({.max_attempts = 20});
-  for (int i = 0; i < 50; ++i) {
+  Millis lowest(2001), highest(-1);
+  for (int i = 0; i < 90; ++i) {  // 90 retries cost 450 of the 500 tokens
     std::optional<Millis> delay = strategy.retry_delay(http_error(503), 2);
-    ASSERT_TRUE(delay.has_value());
+    ASSERT_TRUE(delay.has_value()) << "sample " << i;
     EXPECT_GE(delay->count(), 0);
     EXPECT_LE(delay->count(), 2000);
+    lowest = std::min(lowest, *delay);
+    highest = std::max(highest, *delay);
   }
+  EXPECT_LT(lowest.count(), 500) << "the jitter never went low: not uniform from 0";
+  EXPECT_GT(highest.count(), 1500) << "the jitter never went high: not uniform up to the 2 s cap";
 }
 
 TEST(RetryStrategyTest, SharedByThreadsKeepsTheQuotaConsistent) {

@@ -1,6 +1,7 @@
 #include "cli/app.h"
 
 #include "cli/commands.h"
+#include "cli/daemon_handoff.h"
 #include "cli/deadline.h"
 #include "cli/output.h"
 #include "cli/settings.h"
@@ -15,8 +16,14 @@ int run(const Options& options, const Environment& env) {
     return k_exit_usage;
   }
   StderrLogger logger(settings->log_level);
-  Wiring wiring(*settings, env, logger);
   Deadline deadline(settings->deadline, std::string(to_string(options.command)));
+  if (options.command == Command::notify) {
+    return run_notify(options, *settings, env, logger);
+  }
+  if (std::optional<int> handed = hand_to_daemon(options, *settings, env, logger)) {
+    return *handed;  // a cloudvip run acted and answered
+  }
+  Wiring wiring(*settings, env, logger);
   switch (options.command) {
     case Command::acquire:
       return run_acquire(wiring, *settings, options.acquire);
@@ -28,6 +35,7 @@ int run(const Options& options, const Environment& env) {
       return run_check(wiring, *settings, options.check);
     case Command::policy:
       return run_policy(wiring, *settings, options.policy);
+    case Command::notify:  // handled above
     case Command::none:
       break;
   }

@@ -7,8 +7,8 @@
 //   answer   {"exit_code": N, "text": "what the CLI prints on stdout", "json": {...} (what --json prints),
 //             "error": "..." (only when the daemon could not act)}
 //
-// The CLI prints `text` (or `json` with --json) and exits with `exit_code`, so a hook sees the same output and
-// exit code whether the daemon or the CLI itself acted.
+// The CLI prints `text` (or `json` with --json) and exits with `exit_code`, so a hook sees the same output
+// and exit code whether the daemon or the CLI itself acted.
 #pragma once
 
 #include <functional>

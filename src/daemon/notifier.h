@@ -1,6 +1,6 @@
 // Tells the service manager how the daemon is doing: the sd_notify protocol (READY=1, STATUS=..., WATCHDOG=1,
-// STOPPING=1, RELOADING=1) as a datagram to $NOTIFY_SOCKET, without libsystemd (systemd's sd_notify(3) documents
-// the wire format). Abstract so tests capture what would be sent; SystemdNotifier is the real one.
+// STOPPING=1, RELOADING=1) as a datagram to $NOTIFY_SOCKET, without libsystemd (systemd's sd_notify(3)
+// documents the wire format). Abstract so tests capture what would be sent; SystemdNotifier is the real one.
 #pragma once
 
 #include <optional>

@@ -14,9 +14,9 @@ enum class LeaderSourceKind { patroni, etcd, iris, command, trigger };
 
 struct LeaderSettings {
   LeaderSourceKind source = LeaderSourceKind::trigger;
-  Millis hold_down{0};                // claim only after the source said primary for this long
+  Millis hold_down{0};                  // claim only after the source said primary for this long
   std::optional<Millis> poll_interval;  // polled sources; default: the daemon's interval
-  Millis timeout{2000};               // one call to the source (HTTP request, command run)
+  Millis timeout{2000};                 // one call to the source (HTTP request, command run)
 
   // patroni: this member's own REST API base, e.g. "http://127.0.0.1:8008" (GET <url>/primary).
   // iris: the mirror status page, e.g. "http://127.0.0.1:52773/csp/user/mirror_status.cxw".
@@ -30,7 +30,7 @@ struct LeaderSettings {
   std::string key;                     // e.g. "/service/pg/leader"
   std::string member;                  // this member's name; default: the hostname
   std::string username;
-  std::string password_file;           // the password is read from here, never from the config itself
+  std::string password_file;  // the password is read from here, never from the config itself
   std::string ca_file;
   std::string cert_file;
   std::string key_file;

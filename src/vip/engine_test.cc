@@ -337,7 +337,25 @@ TEST_F(AcquireTest, ExplicitTableIdsAreReadByIdWithinOurVpc) {
   EXPECT_EQ(report.exit_code, 0) << render_table(report);
   ASSERT_THAT(report.route_tables, SizeIs(2));
   EXPECT_EQ(report.route_tables[0].id, "rtb-2");
+  EXPECT_EQ(our_route("rtb-2"), "eni-0aaa active");
+  EXPECT_EQ(our_route("rtb-0"), "eni-0aaa active");
   EXPECT_EQ(our_route("rtb-1"), "eni-0bbb active") << "not selected";
+  // Read by id (not by listing the VPC), and within our instance's VPC: before the writes and to verify.
+  auto reads = cloud.calls("route_tables");
+  ASSERT_THAT(reads, SizeIs(2));
+  for (const auto& read : reads) {
+    EXPECT_EQ(read.args, (std::vector<std::string>{"ids:rtb-2,rtb-0", "vpc-1", "192.168.100.10/32"}));
+  }
+  EXPECT_TRUE(cloud.calls("all_route_tables").empty());
+
+  // A table of another VPC named by id is refused, and nothing is written.
+  cloud.clear_calls();
+  spec.route_tables = ExplicitRouteTables{{"rtb-other"}};
+  AcquireReport other = engine.acquire(spec);
+  EXPECT_NE(other.exit_code, 0) << render_table(other);
+  ASSERT_TRUE(other.error) << render_table(other);
+  EXPECT_THAT(other.error->to_string(), HasSubstr("rtb-other"));
+  EXPECT_EQ(cloud.mutating_call_count(), 0u);
 }
 
 TEST_F(AcquireTest, NoMatchingTableIsAConfigError) {

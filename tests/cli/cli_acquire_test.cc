@@ -3,6 +3,7 @@
 // network namespace by the e2e tests.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "cli_harness.h"
@@ -149,19 +150,38 @@ TEST(CliAcquire, APartialFailureIsReportedPerTable) {
   }
 }
 
+// --dry-run asks EC2 with DryRun=true for each route it would create (one per table, each answered
+// DryRunOperation: "would have succeeded") and changes nothing in the world.
 TEST(CliAcquire, DryRunChangesNothing) {
   Sim sim(two_az_text());
+  nlohmann::json before = sim.get("/_sim/state");
   RunResult run = run_cloudvip(with(vip_args(sim, k_overlay_vip, k_three_tables), {"acquire", "--dry-run"}),
                                sim.env_for(k_instance_a));
   ASSERT_EQ(run.exit_code, 0) << describe(run);
+  std::vector<std::string> dry_tables;
+  for (const auto& call : sim.calls()) {
+    if (call["action"].get<std::string>().starts_with("Describe")) {
+      continue;
+    }
+    EXPECT_EQ(call["action"], "CreateRoute") << call.dump();
+    EXPECT_EQ(call["error_code"], "DryRunOperation") << call.dump();
+    bool dry = false;
+    for (const auto& param : call["params"]) {
+      dry = dry || (param[0] == "DryRun" && param[1] == "true");
+      if (param[0] == "RouteTableId") {
+        dry_tables.push_back(param[1]);
+      }
+    }
+    EXPECT_TRUE(dry) << "a mutating call without DryRun=true: " << call.dump();
+  }
+  std::sort(dry_tables.begin(), dry_tables.end());
+  std::vector<std::string> expected = k_three_tables;
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(dry_tables, expected) << "one DryRun CreateRoute per table";
   for (const std::string& id : k_three_tables) {
     EXPECT_EQ(sim.route_target(id, k_overlay_route), "(none)") << id;
   }
-  for (const auto& call : sim.calls()) {
-    if (!call["action"].get<std::string>().starts_with("Describe")) {
-      EXPECT_EQ(call["error_code"], "DryRunOperation") << call.dump();
-    }
-  }
+  EXPECT_EQ(sim.get("/_sim/state"), before) << "the dry run changed the world";
 }
 
 // The seed article's layout from a config file: an in-VPC VIP routed by its subnet's CIDR; credentials

@@ -67,6 +67,17 @@ bool failed(const nlohmann::json& report, const std::string& name) {
   return std::find(s.begin(), s.end(), "fail") != s.end();
 }
 
+// The findings of the failed checks called `name`, one a line.
+std::string failed_findings(const nlohmann::json& report, const std::string& name) {
+  std::string out;
+  for (const auto& c : report["checks"]) {
+    if (c["name"] == name && c["status"] == "fail") {
+      out += c["found"].get<std::string>() + "\n";
+    }
+  }
+  return out;
+}
+
 std::string sdc_on_for_a(std::string scenario) {
   size_t at = scenario.find("source_dest_check = false");
   return scenario.replace(at, std::string("source_dest_check = false").size(), "source_dest_check = true");
@@ -123,14 +134,22 @@ TEST(CliCheck, AVipSubnetWithAnotherEniFails) {
   Sim sim(two_az_text() + k_eni_in_vip_subnet);
   auto [code, report] = check(sim, config_text(sim, "10.109.10.254", k_three), sim.env_for(k_instance_a));
   EXPECT_EQ(code, 1) << report.dump(2);
-  EXPECT_NE(report.dump().find("eni-0a1b2c3d4e5f6000c"), std::string::npos) << report.dump(2);
+  EXPECT_TRUE(failed(report, "placement")) << report.dump(2);
+  EXPECT_NE(failed_findings(report, "placement").find("eni-0a1b2c3d4e5f6000c"), std::string::npos)
+      << "the placement failure names the ENI in the VIP subnet: " << report.dump(2);
 }
 
-// The policy names the account and region it learnt from IMDS and the configured tables.
+// Without --account, --region, AWS_REGION or a region in the config, the policy names the account and the
+// region it learnt from IMDS (the instance identity document).
 TEST(CliPolicy, ReadsTheAccountAndRegionFromInstanceMetadata) {
   Sim sim(two_az_text());
-  std::string path = sim.dir().write("cloudvip.toml", config_text(sim, "192.168.100.10", k_three));
+  std::string config = config_text(sim, "192.168.100.10", k_three);
+  const std::string region_line = "region = \"us-east-1\"\n";
+  ASSERT_NE(config.find(region_line), std::string::npos) << config;
+  config.erase(config.find(region_line), region_line.size());
+  std::string path = sim.dir().write("cloudvip.toml", config);
   Env env = sim.env_for(k_instance_a);
+  ASSERT_EQ(env.count("AWS_REGION") + env.count("AWS_DEFAULT_REGION"), 0u);
   RunResult run = run_cloudvip({"--config", path, "policy"}, env);
   ASSERT_EQ(run.exit_code, 0) << describe(run);
   nlohmann::json policy = nlohmann::json::parse(run.out);
@@ -138,6 +157,17 @@ TEST(CliPolicy, ReadsTheAccountAndRegionFromInstanceMetadata) {
   EXPECT_NE(run.out.find("arn:aws:ec2:us-east-1:123456789012:route-table/rtb-0a1b2c3d4e5f6aaa1"),
             std::string::npos)
       << run.out;
+  auto asked_imds_for = [&](const std::string& part) {
+    for (const auto& call : sim.calls(true)) {
+      if (call["kind"] == "imds" && call["method"] == "GET" && call["status"] == 200 &&
+          call["path"].get<std::string>().find(part) != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  };
+  EXPECT_TRUE(asked_imds_for("instance-identity/document")) << "the account: " << sim.calls(true).dump(2);
+  EXPECT_TRUE(asked_imds_for("placement/region")) << "the region: " << sim.calls(true).dump(2);
   EXPECT_TRUE(sim.mutating_actions().empty());
 }
 

@@ -13,6 +13,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "testing/offline_environment.h"
+
 namespace cloudvip::clitest {
 namespace {
 
@@ -239,9 +241,18 @@ Env Sim::env_for(const std::string& instance_id, const std::vector<std::string>&
 RunResult run_cloudvip(const std::vector<std::string>& args, const Env& env, int timeout_ms) {
   std::vector<std::string> argv_text = {CLOUDVIP_BIN};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<std::string> env_text = {"PATH=/usr/bin:/bin"};
+  // The tripwire for IMDS and EC2 unless the test names its own: cloudvip never falls back on
+  // 169.254.169.254 or a real EC2 endpoint, and a test that forgot its endpoint fails.
+  Env full = testing::offline_defaults();
   for (const auto& [key, value] : env) {
+    full[key] = value;
+  }
+  std::vector<std::string> env_text = {"PATH=/usr/bin:/bin"};
+  for (const auto& [key, value] : full) {
     env_text.push_back(key + "=" + value);
+  }
+  if (!env.contains("CLOUDVIP_CONTROL_SOCKET")) {
+    env_text.push_back(std::string("CLOUDVIP_CONTROL_SOCKET=") + k_no_daemon_socket);
   }
   int out[2], err[2];
   if (pipe(out) != 0 || pipe(err) != 0) {

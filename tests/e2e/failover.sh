@@ -5,10 +5,12 @@
 #   1. before any acquire the VIP is unreachable from the client;
 #   2. after a acquires, every client connection lands on a;
 #   3. after b's acquire returns, connections land on b within 5 s, and then every one does;
-#   4. with b's source/destination check turned on, no traffic flows and `cloudvip check` fails;
+#   4. with b's source/destination check turned on, no traffic flows and `cloudvip check` exits 1 with a
+#      failed src-dst check naming b's ENI;
 #   5. after `cloudvip release` on b, the VIP is gone from b's eth0.
-# 4 and 5 need the CLI's check/release (said and skipped while this build lacks them). Needs root (CI runs
-# as root); exits 77 (skipped) otherwise. Uses a lab of its own (unique name) and removes it whatever happens.
+# A build without cloudvip or without acquire, check or release fails at once (the test is of cloudvip).
+# Needs root (CI runs as root); exits 77 (skipped) otherwise. Uses a lab of its own (unique name) and
+# removes it whatever happens.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export CLOUDVIP_BUILD=${1:?usage: failover.sh BUILD_DIR}
@@ -23,6 +25,7 @@ if ! ip netns add "cvlab-p$$-probe" 2>/dev/null; then
   exit 77
 fi
 ip netns delete "cvlab-p$$-probe"
+lab_require_cli acquire check release || { echo "FAIL: this build cannot run the e2e test (see above)"; exit 1; }
 
 name=e$(printf '%s' "$$$RANDOM" | tail -c 7)
 work=$(mktemp -d /tmp/cloudvip-e2e.XXXXXX)
@@ -46,11 +49,16 @@ lab_wait_for 10 service_up a && lab_wait_for 10 service_up b || { echo "FAIL: se
 probe() { lab_in "$name" client python3 "$LAB_ROOT/lab/probe.py" "$LAB_VIP" "$LAB_SERVICE_PORT" "$@"; }
 # all_are OUTCOME OUTPUT: every probe line has that outcome (and there is at least one).
 all_are() { echo "$2" | awk -v o="$1" 'NF {n++; if ($2 != o) bad=1} END {exit (bad || n == 0)}'; }
-none_answered() { echo "$1" | awk 'NF && $2 != "timeout" && $2 != "unreachable" {bad=1} END {exit bad}'; }
+# none_answered COUNT OUTPUT: the probe printed COUNT attempts, each a timeout or unreachable. Fewer lines
+# (an empty output included) mean the probe itself failed, which proves nothing about the VIP.
+none_answered() {
+  echo "$2" | awk -v want="$1" 'NF {n++; if ($2 != "timeout" && $2 != "unreachable") bad=1}
+    END {exit (bad || n != want)}'
+}
 
 out=$(probe --count 5 --interval 0.05 --timeout 0.3)
-none_answered "$out" && pass "before any acquire the VIP is unreachable" ||
-  fail "before any acquire the VIP answered: $(echo $out)"
+none_answered 5 "$out" && pass "before any acquire the VIP is unreachable" ||
+  fail "before any acquire: expected 5 unanswered probes, got: $(echo $out)"
 
 if lab_acquire "$name" a "$work" >"$work/acquire-a.log" 2>&1; then
   probe --until a --count 50 --interval 0.1 --timeout 0.25 >/dev/null
@@ -87,30 +95,34 @@ lab_in "$name" router env AWS_ACCESS_KEY_ID=AKIACLOUDVIPADMIN001 \
 no_next_hop() { ! ip -n "$LAB_ROUTER" route show table all | grep -F "$LAB_VIP_SUBNET" | grep -q via; }
 lab_wait_for 5 no_next_hop || fail "the router still forwards the VIP subnet 5 s after the check went on"
 out=$(probe --count 5 --interval 0.05 --timeout 0.3)
-none_answered "$out" && pass "with b's source/dest check on, no traffic flows" ||
-  fail "with b's source/dest check on, the client got: $(echo $out)"
+none_answered 5 "$out" && pass "with b's source/dest check on, no traffic flows" ||
+  fail "with b's source/dest check on: expected 5 unanswered probes, got: $(echo $out)"
 lab_vip_flags
-if lab_cli_has check; then
-  if lab_cloudvip "$name" b "$work" check "${LAB_VIP_FLAGS[@]}" >"$work/check.log" 2>&1; then
-    fail "cloudvip check passed with the source/dest check on: $(tail -n 5 "$work/check.log")"
-  else
-    pass "cloudvip check fails with the source/dest check on"
-  fi
+# check's verdict: exit 1 (a check failed, not a usage error or a crash) and, in its JSON report, the
+# src-dst check failed naming b's ENI.
+lab_cloudvip "$name" b "$work" --json check "${LAB_VIP_FLAGS[@]}" >"$work/check.json" 2>"$work/check.err"
+check_rc=$?
+src_dst_finding() {
+  python3 -c 'import json, sys
+report = json.load(open(sys.argv[1]))
+found = [c["found"] for c in report["checks"] if c["name"] == "src-dst" and c["status"] == "fail"]
+sys.exit(0 if any(sys.argv[2] in f for f in found) else 1)' "$work/check.json" "$LAB_ENI_B" 2>/dev/null
+}
+if [ "$check_rc" -eq 1 ] && src_dst_finding; then
+  pass "cloudvip check fails (exit 1) with the src-dst finding for b's ENI"
 else
-  echo "SKIPPED: cloudvip check (this build's cloudvip has no 'check' yet)"
+  fail "cloudvip check with the source/dest check on: exit $check_rc, no failed src-dst check naming" \
+    "$LAB_ENI_B: $(head -c 2000 "$work/check.json") $(tail -n 5 "$work/check.err")"
 fi
 
 # 5. Release: the VIP leaves b's interface.
-if lab_cli_has release; then
-  if lab_cloudvip "$name" b "$work" release "${LAB_VIP_FLAGS[@]}" >"$work/release.log" 2>&1 &&
-    ! ip -n "$LAB_NS_B" -4 addr show dev eth0 | grep -q " $LAB_VIP/"; then
-    pass "after release the VIP is gone from b's eth0"
-  else
-    fail "release: $(ip -n "$LAB_NS_B" -4 -o addr show dev eth0 | tr '\n' ' ') $(tail -n 5 "$work/release.log")"
-  fi
+if lab_cloudvip "$name" b "$work" release "${LAB_VIP_FLAGS[@]}" >"$work/release.log" 2>&1 &&
+  ! ip -n "$LAB_NS_B" -4 addr show dev eth0 | grep -q " $LAB_VIP/"; then
+  pass "after release the VIP is gone from b's eth0"
 else
-  echo "SKIPPED: cloudvip release (this build's cloudvip has no 'release' yet)"
+  fail "release: $(ip -n "$LAB_NS_B" -4 -o addr show dev eth0 | tr '\n' ' ') $(tail -n 5 "$work/release.log")"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+expected=6  # the PASS lines above; a check that neither passed nor failed is a failure too
+echo "$passed passed, $failed failed (expected $expected passes)"
+[ "$failed" -eq 0 ] && [ "$passed" -eq "$expected" ]

@@ -6,8 +6,9 @@ with its own simulators and a clean environment, and ends with one line CI can r
     fidelity: 39 passed, 0 failed (25.3 s)
 
 Usage: tests/fidelity/run.py [--sim build/cloudvip-sim] [--suite all|boto3|cli] [--workers N]
-Exit status: 0 all passed; 1 a check failed or a suite did not finish; 77 (skipped) a client is missing and
-CI is not set (with CI=true a missing client is a failure).
+Exit status: 0 all passed; 1 a check failed, a suite did not finish or ran another number of checks than
+EXPECTED_CHECKS says; 77 (skipped) a client is missing and CI is not set (with CI=true a missing client is
+a failure).
 """
 
 import argparse
@@ -24,6 +25,12 @@ import harness as h  # noqa: E402
 
 SUITE_TIMEOUT_S = 300
 COUNT_LINE = re.compile(r"^(\w+): (\d+) passed, (\d+) failed")
+# How many checks each suite runs (passed + failed on its count line). A suite that reports fewer (or
+# more) did not run what it should: that is a failure. Adding a check to a suite means updating this.
+EXPECTED_CHECKS = {
+    "boto3": 24,  # the bad-scenario and start checks, 21 named checks, the SIGTERM check
+    "cli": 16,    # the start check, 14 CHECKS, the SIGTERM check
+}
 
 
 def main():
@@ -91,8 +98,17 @@ def main():
         if name not in counts or codes.get(name) not in (0, 1):
             print(f"fidelity: the {name} suite did not finish (exit {codes.get(name)}); counted as a failure")
             failed += 1
-        elif codes[name] != 0 and counts[name][1] == 0:
+            continue
+        if codes[name] != 0 and counts[name][1] == 0:
             failed += 1
+        ran = sum(counts[name])
+        if ran != EXPECTED_CHECKS[name]:
+            print(f"fidelity: the {name} suite ran {ran} checks, expected {EXPECTED_CHECKS[name]} "
+                  f"(EXPECTED_CHECKS in {os.path.basename(__file__)}); counted as a failure")
+            failed += 1
+    if passed == 0:
+        print("fidelity: no check passed; counted as a failure")
+        failed += 1
     print(f"fidelity: {passed} passed, {failed} failed ({time.monotonic() - started:.1f} s)", flush=True)
     return 0 if failed == 0 else 1
 

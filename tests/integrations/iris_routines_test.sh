@@ -4,11 +4,13 @@
 #  - the cloudvip command lines use only the CLI surface (verbs and flags) and run under a hard timeout;
 #  - nothing is installed at run time (no pip, boto3, Python) and the failover path never deletes a route;
 #  - line-level syntax sanity: strings terminated and parentheses balanced per line, braces per file;
-#  - cloudvip command lines quoted in the docs use only real flags.
-# The checkers first prove they can fail, on bad samples. Usage: iris_routines_test.sh SOURCE_DIR
+#  - cloudvip command lines quoted in the docs use only real flags, each one its command's.
+# The CLI surface (verbs, and flags per verb) is read from the built binary's --help, not copied by hand.
+# The checkers first prove they can fail, on bad samples. Usage: iris_routines_test.sh SOURCE_DIR CLOUDVIP
 set -u
 
-root=${1:?usage: iris_routines_test.sh SOURCE_DIR}
+root=${1:?usage: iris_routines_test.sh SOURCE_DIR CLOUDVIP}
+cli=${2:?usage: iris_routines_test.sh SOURCE_DIR CLOUDVIP}
 dir=$root/integrations/iris
 failures=0
 fail() {
@@ -16,10 +18,36 @@ fail() {
   failures=$((failures + 1))
 }
 
-# The CLI surface (docs/iris.md, the brief's contract). --kill-after belongs to coreutils timeout.
-allowed_flags=" --vip --no-verify --dry-run --delete-routes --fix --json --config --region --endpoint --imds-endpoint
- --profile --log-level --timeout --version --help --kill-after "
-allowed_verbs=" acquire release status check policy "
+# --- the CLI surface, from the binary ------------------------------------------------------------------------
+if [ ! -x "$cli" ]; then
+  echo "FAIL: no cloudvip binary at $cli (build it: cmake --build build --target cloudvip)" >&2
+  exit 1
+fi
+# The flags an option line of a --help text declares ("  -h,--help  ...", "  --route-table RTB ...").
+help_flags() { grep -oE '^ +(-[a-zA-Z],)?--[a-z][a-z-]*' | sed -E 's/^ +(-[a-zA-Z],)?//' | sort -u | tr '\n' ' '; }
+# The subcommands the top-level --help lists.
+help_verbs() { sed -n '/^Subcommands:/,/^$/p' | grep -oE '^  [a-z][a-z-]*' | tr -d ' ' | tr '\n' ' '; }
+top_help=$("$cli" --help 2>&1) || { echo "FAIL: $cli --help exited $?" >&2; exit 1; }
+global_flags=" $(help_flags <<<"$top_help")"
+allowed_verbs=" $(help_verbs <<<"$top_help")"
+declare -A verb_flags
+all_verb_flags=" "
+for verb in $allowed_verbs; do
+  verb_help=$("$cli" "$verb" --help 2>&1) || fail "$cli $verb --help exited $?"
+  # CLI11 prints the top-level help for an unknown subcommand's --help: insist on the verb's own usage line.
+  grep -q "^Usage: cloudvip $verb " <<<"$verb_help" || fail "$cli $verb --help is not $verb's help"
+  verb_flags[$verb]=" $(help_flags <<<"$verb_help")"
+  all_verb_flags+="${verb_flags[$verb]} "
+done
+# Sanity: the parse found the surface (else every flag below would be refused for a reason nobody sees).
+for must in " acquire " " release "; do
+  case "$allowed_verbs" in *"$must"*) ;; *) echo "FAIL: no '$must' in the subcommands of $cli --help: '$allowed_verbs'" >&2; exit 1 ;; esac
+done
+for must in " --timeout " " --config " " --vip "; do
+  case "$global_flags" in *"$must"*) ;; *) echo "FAIL: no '$must' among the flags of $cli --help: '$global_flags'" >&2; exit 1 ;; esac
+done
+# A routine passes flags to cloudvip (any verb's, or a global one) and to coreutils timeout (--kill-after).
+allowed_flags="$global_flags $all_verb_flags --kill-after "
 
 # Prints one line per syntax problem in an ObjectScript routine: unterminated string or unbalanced () on a line
 # (comments after ; // #; ignored, "" inside a string is an escaped quote), unbalanced {} over the file.
@@ -87,11 +115,23 @@ bad_verbs() {
   done
 }
 
-# Prints every flag of a `cloudvip ...` command quoted in a Markdown file that is not in the CLI surface.
-# The command runs from "cloudvip " to a closing backtick, a pipe, ;, && or the end of the line.
+# Prints every flag of a `cloudvip ...` command quoted in a Markdown file that its command does not have: a
+# global flag, or one of the command's own (the first word that is a verb). The command runs from "cloudvip "
+# to a closing backtick, a pipe, ;, && or the end of the line.
 bad_doc_flags() {
-  grep -oE 'cloudvip [^`|;&]*' "$1" | grep -oE '(^| )--[a-z][a-z-]*' | sed 's/^ //' | sort -u | while read -r flag; do
-    case "$allowed_flags" in *" $flag "*) ;; *) echo "$1: documented flag $flag is not in the cloudvip CLI surface" ;; esac
+  local command verb word flag allowed
+  grep -oE 'cloudvip [^`|;&]*' "$1" | sort -u | while read -r command; do
+    verb=""
+    for word in $command; do
+      case "$allowed_verbs" in *" $word "*) verb=$word; break ;; esac
+    done
+    allowed="$global_flags ${verb:+${verb_flags[$verb]}} "
+    grep -oE '(^| )--[a-z][a-z-]*' <<<"$command" | sed 's/^ //' | while read -r flag; do
+      case "$allowed" in
+        *" $flag "*) ;;
+        *) echo "$1: documented flag $flag is not a flag of 'cloudvip${verb:+ $verb}' ($command)" ;;
+      esac
+    done
   done
 }
 
@@ -108,7 +148,7 @@ trap 'rm -rf "$tmp"' EXIT
 printf 'ROUTINE X [Type=MAC]\nX() {\n  set a = "unterminated\n  set b = $get(c\n  set d = "ok ""quoted"" (" // "comment (\n' >"$tmp/bad.mac"
 printf 'Run(verb) {\n  set argv(1) = "--force"\n  quit $$Run("destroy")\n' >>"$tmp/bad.mac"
 printf '  do Nowhere^ZMIRROR()\n' >>"$tmp/bad.mac"
-printf 'Run `cloudvip acquire --everywhere` then\n' >"$tmp/bad.md"
+printf 'Run `cloudvip acquire --everywhere` then\nor `cloudvip acquire --fix` and `cloudvip check --fix`\n' >"$tmp/bad.md"
 [ "$(lint "$tmp/bad.mac" | grep -c 'unterminated string')" = 1 ] || fail "self-test: lint misses an unterminated string"
 [ "$(lint "$tmp/bad.mac" | grep -c 'unbalanced parentheses')" = 1 ] || fail "self-test: lint misses unbalanced ()"
 lint "$tmp/bad.mac" | grep -q 'unclosed {' || fail "self-test: lint misses an unclosed {"
@@ -116,6 +156,9 @@ bad_flags "$tmp/bad.mac" | grep -q -- '--force' || fail "self-test: a made-up fl
 bad_verbs "$tmp/bad.mac" | grep -q destroy || fail "self-test: a made-up verb passes"
 bad_calls "$tmp/bad.mac" | grep -q 'Nowhere^ZMIRROR' || fail "self-test: a call to a missing label passes"
 bad_doc_flags "$tmp/bad.md" | grep -q -- '--everywhere' || fail "self-test: a made-up documented flag passes"
+bad_doc_flags "$tmp/bad.md" | grep -q -- "--fix is not a flag of 'cloudvip acquire'" ||
+  fail "self-test: a flag of another command (acquire --fix) passes"
+[ "$(bad_doc_flags "$tmp/bad.md" | grep -c -- "'cloudvip check'")" = 0 ] || fail "self-test: check --fix is refused"
 
 # --- the routines ------------------------------------------------------------------------------------------
 declare -A routine_of=([ZCLOUDVIP]=ZCLOUDVIP [ZMIRROR]=ZMIRROR [ZSTART]=%ZSTART [ZSTOP]=%ZSTOP)
