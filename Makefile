@@ -33,6 +33,10 @@ bench: build
 
 install: build
 	install -D -m 0755 $(BUILD)/cloudvip $(DESTDIR)/usr/local/bin/cloudvip
+	install -D -m 0755 integrations/pacemaker/aws-vpc-move-ip $(DESTDIR)/usr/lib/ocf/resource.d/cloudvip/aws-vpc-move-ip
+	install -d $(DESTDIR)/usr/local/share/man/man7
+	scdoc < integrations/pacemaker/ocf_cloudvip_aws-vpc-move-ip.7.scd > $(DESTDIR)/usr/local/share/man/man7/ocf_cloudvip_aws-vpc-move-ip.7
+	install -D -m 0755 integrations/keepalived/cloudvip-keepalived $(DESTDIR)/usr/local/sbin/cloudvip-keepalived
 
 format:
 	find src sim bench tests -name '*.cc' -o -name '*.h' 2>/dev/null | xargs -r clang-format -i

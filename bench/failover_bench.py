@@ -28,16 +28,19 @@ from cvbench import report  # noqa: E402
 from cvbench import sim as simmod  # noqa: E402
 from cvbench.procs import run_quiet  # noqa: E402
 from cvbench.sigv4 import bare_round_trip_ms  # noqa: E402
-from cvbench.tools import AGENT, AWS, AgentRunner, AwsCliRunner, CloudvipRunner, RunResult  # noqa: E402
+from cvbench.tools import (  # noqa: E402
+    AGENT, AWS, OUR_AGENT, AgentRunner, AwsCliRunner, CloudvipAgentRunner, CloudvipRunner, RunResult,
+)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ALL_TOOLS = ["cloudvip", "cloudvip-cold", "aws-cli", "agent"]
+ALL_TOOLS = ["cloudvip", "cloudvip-cold", "agent-cloudvip", "aws-cli", "agent"]
 # Repetitions per cell by tool and route-table count: fewer where one run takes seconds to minutes.
 DEFAULT_REPS = {
     "cloudvip": {1: 5, 10: 5, 50: 5},
     "cloudvip-cold": {1: 3, 10: 3, 50: 3},
     "aws-cli": {1: 5, 10: 3, 50: 2},
     "agent": {1: 3, 10: 2, 50: 1},
+    "agent-cloudvip": {1: 3, 10: 3, 50: 3},
 }
 TEARDOWN_RESERVE_S = 15
 
@@ -86,6 +89,16 @@ def first_line(argv):
 
 def unavailable_reason(tool, args):
     """Why a tool cannot be measured here, or "" when it can."""
+    if tool == "agent-cloudvip":
+        if not os.access(OUR_AGENT, os.X_OK):
+            return f"{OUR_AGENT} is missing or not executable"
+        if not os.access(args.cloudvip, os.X_OK):
+            return f"{args.cloudvip} is not built"
+        if os.geteuid() != 0:
+            return "the agent must run as root (it checks) inside a network namespace; run make bench as root"
+        if not os.path.exists(os.path.join("/usr/lib/ocf/lib/heartbeat", "ocf-shellfuncs")):
+            return "the agent needs ocf-shellfuncs (scripts/install-deps installs resource-agents)"
+        return ""
     if tool.startswith("cloudvip"):
         if not os.access(args.cloudvip, os.X_OK):
             return f"{args.cloudvip} is not built"
@@ -149,7 +162,8 @@ class Bench:
         simmod.write_scenario(self.args.base_scenario, max(self.args.tables), scenario)
         for latency in self.args.latencies:
             self.sims[latency] = simmod.Sim(self.args.sim, scenario, latency, self.workdir)
-        if "agent" in self.args.tools and not unavailable_reason("agent", self.args):
+        agents = [t for t in ("agent", "agent-cloudvip") if t in self.args.tools and not unavailable_reason(t, self.args)]
+        if agents:
             try:
                 for latency in self.args.latencies:
                     ns = simmod.Namespace.create(f"{simmod.NS_PREFIX}{os.getpid()}-l{latency}")
@@ -176,7 +190,7 @@ class Bench:
         table counts ascending, at the first latency before the second."""
         tools = self.args.tools
         order = []
-        for tool in ("cloudvip", "cloudvip-cold"):
+        for tool in ("cloudvip", "cloudvip-cold", "agent-cloudvip"):
             if tool in tools:
                 order += [(tool, n, lat) for n in self.args.tables for lat in self.args.latencies]
         for lat in self.args.latencies:
@@ -194,10 +208,12 @@ class Bench:
             return CloudvipRunner(self.workdir, self.args.cloudvip, cold=True)
         if tool == "aws-cli":
             return AwsCliRunner(self.workdir)
+        if tool == "agent-cloudvip":
+            return CloudvipAgentRunner(self.workdir, self.args.cloudvip)
         return AgentRunner(self.workdir)
 
     def sim_for(self, tool, latency):
-        return self.ns_sims.get(latency) if tool == "agent" else self.sims[latency]
+        return self.ns_sims.get(latency) if tool in ("agent", "agent-cloudvip") else self.sims[latency]
 
     def predict(self, tool, tables, latency):
         """Seconds one repetition will take: this cell's median so far, else the nearest measured cell of
@@ -223,7 +239,7 @@ class Bench:
         reasons = {}
         for tool in self.args.tools:
             reasons[tool] = unavailable_reason(tool, self.args)
-            if tool == "agent" and not reasons[tool]:
+            if tool in ("agent", "agent-cloudvip") and not reasons[tool]:
                 reasons[tool] = self.agent_setup_error
             if not reasons[tool]:
                 runners[tool] = self.runner(tool)
@@ -238,17 +254,17 @@ class Bench:
                 self.run_one(cell, runners[cell["tool"]], rep)
 
     def warm_up(self, runners):
-        """One unmeasured run with one route table: cloudvip's fills its identity cache (as any earlier run
-        on this boot would), the aws CLI's brings its files into the page cache (the agent uses the same
+        """One unmeasured run with one route table: cloudvip's and our agent's fill their identity caches (as
+        any earlier run on this boot would), the aws CLI's brings its files into the page cache (the agent uses the same
         aws CLI, and one agent run costs tens of seconds, so it has none)."""
         if self.args.no_warmup:
             return
         latency = self.args.latencies[0]
-        for tool in ("cloudvip", "aws-cli"):
+        for tool in ("cloudvip", "agent-cloudvip", "aws-cli"):
             if tool in runners:
                 print(f"warm-up: {tool} (1 route table, not measured)", file=sys.stderr, flush=True)
                 try:
-                    runners[tool].warm_up(self.sims[latency], [simmod.bench_route_table(0)], self.deadline)
+                    runners[tool].warm_up(self.sim_for(tool, latency), [simmod.bench_route_table(0)], self.deadline)
                 except (RuntimeError, OSError) as e:
                     print(f"warm-up of {tool} failed: {e}", file=sys.stderr)
 

@@ -7,6 +7,7 @@ TOOL_TITLES = {
     "cloudvip-cold": "cloudvip acquire, cold cache",
     "aws-cli": "aws CLI, one replace-route per table",
     "agent": "aws-vpc-move-ip start",
+    "agent-cloudvip": "ocf:cloudvip:aws-vpc-move-ip start",
 }
 
 COLUMNS = [

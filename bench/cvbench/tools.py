@@ -7,6 +7,9 @@
 - agent: Pacemaker's aws-vpc-move-ip `start`, inside a network namespace that plays member b.
   ack = the simulator's answer to its last ReplaceRoute (call log); verified = its exit (its `start` ends
   with its own monitor, a describe-route-tables per route table).
+- agent-cloudvip: our drop-in ocf:cloudvip:aws-vpc-move-ip `start` (integrations/pacemaker), with the same
+  parameters, tables, namespace and simulator as `agent`; it runs `cloudvip acquire`. ack and verified as
+  for `agent` (its exit comes after cloudvip's own verification).
 
 Every run starts from the scenario (POST /_sim/reset: every route to member a), and after it the benchmark
 reads /_sim/state and fails the run unless every route table routes the VIP to member b's ENI."""
@@ -22,6 +25,8 @@ from .procs import run_measured
 
 AWS = "/usr/bin/aws"
 AGENT = "/usr/lib/ocf/resource.d/heartbeat/aws-vpc-move-ip"
+OUR_AGENT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                         "integrations", "pacemaker", "aws-vpc-move-ip")
 OCF_ROOT = "/usr/lib/ocf"
 
 
@@ -227,6 +232,11 @@ class AgentRunner(Runner):
     credentials come from the instance role through the simulated IMDS at 169.254.169.254."""
 
     name = "agent"
+    agent = AGENT
+
+    def _params(self, sim, home, wrapper):
+        """OCF_RESKEY_* beyond ip, routing_table and interface."""
+        return {"OCF_RESKEY_awscli": wrapper, "OCF_RESKEY_profile": "default", "OCF_RESKEY_region": simmod.REGION}
 
     def _home(self, sim):
         home = self._fresh_dir("home")
@@ -251,23 +261,21 @@ class AgentRunner(Runner):
             "OCF_RESKEY_ip": simmod.VIP,
             "OCF_RESKEY_routing_table": ",".join(tables),
             "OCF_RESKEY_interface": "eth0",
-            "OCF_RESKEY_awscli": wrapper,
-            "OCF_RESKEY_profile": "default",
-            "OCF_RESKEY_region": simmod.REGION,
         }
+        env.update(self._params(sim, home, wrapper))
         # The VIP off eth0 as on a member that does not hold it (the agent's start puts it back).
         from .procs import run_quiet
 
         run_quiet(sim.namespace.exec_prefix() + ["ip", "addr", "del", simmod.VIP_CIDR, "dev", "eth0"])
         sim.reset()
         seq = sim.last_seq()
-        argv = sim.namespace.exec_prefix() + [AGENT, "start"]
+        argv = sim.namespace.exec_prefix() + [self.agent, "start"]
         m = run_measured(argv, env, max(1.0, deadline - time.monotonic()), home)
         r.processes += 1
         r.max_rss_kib = m.max_rss_kib
         r.cpu_ms = m.cpu_ms
         if m.exit_code != 0:
-            r.error = self._failed(m, "aws-vpc-move-ip start")
+            r.error = self._failed(m, f"{self.agent} start")
             return r
         r.error = self._check_moved(sim, tables)
         if r.error:
@@ -285,3 +293,26 @@ class AgentRunner(Runner):
 
     def warm_up(self, sim, tables, deadline):
         self.run(sim, tables, deadline)
+
+
+class CloudvipAgentRunner(AgentRunner):
+    """Our ocf:cloudvip:aws-vpc-move-ip `start`: AgentRunner's parameters (the original's awscli wrapper,
+    profile and region; ours ignores awscli) plus `cloudvip` (the build's binary) and `endpoint` (the
+    simulator), which take the place of the wrapper. cloudvip's identity cache lives in one directory for
+    every run (warm after the first, as on a node after its first action this boot)."""
+
+    name = "agent-cloudvip"
+    agent = OUR_AGENT
+
+    def __init__(self, workdir, cloudvip_path):
+        super().__init__(workdir)
+        self.cloudvip = cloudvip_path
+        self.cache = None
+
+    def _params(self, sim, home, wrapper):
+        if self.cache is None:
+            self.cache = self._fresh_dir("cache")
+        params = super()._params(sim, home, wrapper)
+        params.update({"OCF_RESKEY_cloudvip": self.cloudvip, "OCF_RESKEY_endpoint": sim.url,
+                       "OCF_RESKEY_CRM_meta_timeout": "180000", "CLOUDVIP_CACHE_DIR": self.cache})
+        return params
