@@ -25,9 +25,10 @@ set(CLOUDVIP_DATA_DIR "${CMAKE_INSTALL_DATADIR}/cloudvip")
 install(TARGETS cloudvip RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
 install(TARGETS cloudvip-sim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
-# Man pages: one scdoc source each (man/*.scd), rendered at build time.
+# Man pages: one scdoc source each, rendered at build time: man/*.scd, and the pages that integrations keep beside
+# their source (integrations/pacemaker/ocf_cloudvip_aws-vpc-move-ip.7.scd, generated from the agent's meta-data).
 find_program(SCDOC_PROGRAM scdoc REQUIRED)
-file(GLOB MAN_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/man/*.scd)
+file(GLOB MAN_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/man/*.scd ${CMAKE_SOURCE_DIR}/integrations/*/*.scd)
 set(MAN_PAGES)
 foreach(source ${MAN_SOURCES})
   get_filename_component(page ${source} NAME_WLE)  # cloudvip.8
@@ -48,57 +49,50 @@ install(CODE "
   if(EXISTS \"\${dest}\")
     message(STATUS \"Keeping: \${dest} (exists; the example is ${CMAKE_SOURCE_DIR}/dist/cloudvip.toml)\")
   else()
-    file(INSTALL \"${CMAKE_SOURCE_DIR}/dist/cloudvip.toml\" DESTINATION \"\$ENV{DESTDIR}${CLOUDVIP_CONFIG_DIR}\"
+    file(INSTALL \"${CMAKE_SOURCE_DIR}/dist/cloudvip.toml\" DESTINATION \"${CLOUDVIP_CONFIG_DIR}\"
          FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
   endif()")
 
-# systemd unit (ExecStart names the installed cloudvip) and bash completion.
-set(CLOUDVIP_SBIN "${CMAKE_INSTALL_FULL_SBINDIR}")
-configure_file(${CMAKE_SOURCE_DIR}/dist/systemd/cloudvip.service.in ${CMAKE_BINARY_DIR}/cloudvip.service @ONLY)
+# systemd unit and bash completion. ExecStart names the installed cloudvip, so the unit is written at install
+# time, from the prefix in force then (`cmake --install --prefix`, as `make install PREFIX=...` does).
+install(CODE "
+  set(CLOUDVIP_SBIN \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_SBINDIR}\")
+  configure_file(\"${CMAKE_SOURCE_DIR}/dist/systemd/cloudvip.service.in\" \"${CMAKE_BINARY_DIR}/cloudvip.service\" @ONLY)")
 install(FILES ${CMAKE_BINARY_DIR}/cloudvip.service DESTINATION ${CLOUDVIP_UNIT_DIR})
 install(FILES ${CMAKE_SOURCE_DIR}/dist/bash-completion/cloudvip ${CMAKE_SOURCE_DIR}/dist/bash-completion/cloudvip-sim
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 
-# Documentation: the operator's pages with the tool, the simulator's with the simulator.
-install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/docs/operations.md ${CMAKE_SOURCE_DIR}/docs/aws-setup.md
-              ${CMAKE_SOURCE_DIR}/docs/iris.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/cloudvip)
-file(GLOB DAEMON_DOC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/docs/daemon.md)  # written by the daemon work
-if(DAEMON_DOC)
-  install(FILES ${DAEMON_DOC} DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/cloudvip)
-endif()
+# Documentation: the operator's pages with the tool (every docs/*.md but the simulator's, which goes with the
+# simulator, and architecture.md, which is for developers), and the scenarios the simulator needs to start.
+file(GLOB OPERATOR_DOCS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/docs/*.md)
+list(FILTER OPERATOR_DOCS EXCLUDE REGEX "/(simulator|architecture)\\.md$")
+install(FILES ${CMAKE_SOURCE_DIR}/README.md ${OPERATOR_DOCS} DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/cloudvip)
 install(FILES ${CMAKE_SOURCE_DIR}/docs/simulator.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/cloudvip-sim)
-# The simulator's worlds: cloudvip-sim needs a scenario to start.
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/sim/scenarios DESTINATION ${CMAKE_INSTALL_DATADIR}/cloudvip-sim
         FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 
-# Integrations: the OCF agents (every executable file of integrations/pacemaker/, today aws-vpc-move-ip, written
-# by the Pacemaker work: absent until it lands, and then installed without a change here) go where Pacemaker
-# looks; everything else under integrations/ (IRIS routines, recipes, dashboards) is data under
-# /usr/share/cloudvip/, kept as in the source tree.
-file(GLOB PACEMAKER_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/integrations/pacemaker/*)
-set(OCF_AGENTS)
-foreach(file ${PACEMAKER_FILES})
-  if(NOT IS_DIRECTORY ${file})
-    execute_process(COMMAND test -x ${file} RESULT_VARIABLE not_executable)
-    if(not_executable EQUAL 0)
-      list(APPEND OCF_AGENTS ${file})
-    endif()
+# Integrations. The OCF agents of integrations/pacemaker/ (today aws-vpc-move-ip, from the Pacemaker work) go
+# where Pacemaker looks, whenever the tree has them; everything else under integrations/ is data under
+# /usr/share/cloudvip/INTEGRATION/, as in the tree (IRIS routines, keepalived recipe, dashboards), except
+# what is only for building (man page sources, their generators). Scripts keep their executable bit, so a
+# recipe can call e.g. /usr/share/cloudvip/keepalived/cloudvip-keepalived where it stands.
+set(CLOUDVIP_OCF_AGENT_NAMES aws-vpc-move-ip)
+foreach(name ${CLOUDVIP_OCF_AGENT_NAMES})
+  if(EXISTS ${CMAKE_SOURCE_DIR}/integrations/pacemaker/${name})
+    install(PROGRAMS ${CMAKE_SOURCE_DIR}/integrations/pacemaker/${name} DESTINATION ${CLOUDVIP_OCF_DIR})
   endif()
 endforeach()
-if(OCF_AGENTS)
-  install(PROGRAMS ${OCF_AGENTS} DESTINATION ${CLOUDVIP_OCF_DIR})
-endif()
-set(CLOUDVIP_OCF_AGENTS "${OCF_AGENTS}" CACHE INTERNAL "the OCF agents installed (tests/packaging)")
-file(GLOB INTEGRATION_DIRS CONFIGURE_DEPENDS LIST_DIRECTORIES true ${CMAKE_SOURCE_DIR}/integrations/*)
-set(excluded_agents)
-foreach(agent ${OCF_AGENTS})
-  get_filename_component(name ${agent} NAME)
-  list(APPEND excluded_agents PATTERN ${name} EXCLUDE)
-endforeach()
-foreach(dir ${INTEGRATION_DIRS})
-  if(IS_DIRECTORY ${dir})
-    # Data, not programs: 0644 whatever the source's mode (lintian: executables belong in /usr/lib or bin).
-    install(DIRECTORY ${dir} DESTINATION ${CLOUDVIP_DATA_DIR} FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ
-            WORLD_READ ${excluded_agents})
+string(REPLACE ";" "|" agent_names "${CLOUDVIP_OCF_AGENT_NAMES}")
+file(GLOB_RECURSE INTEGRATION_FILES CONFIGURE_DEPENDS RELATIVE ${CMAKE_SOURCE_DIR}/integrations
+     ${CMAKE_SOURCE_DIR}/integrations/*)
+list(FILTER INTEGRATION_FILES EXCLUDE REGEX "(\\.scd|^pacemaker/metadata-to-scdoc\\.py|^pacemaker/(${agent_names}))$")
+foreach(file ${INTEGRATION_FILES})
+  get_filename_component(subdir ${file} DIRECTORY)
+  # 0755 or 0644 by the executable bit alone, whatever the checkout's umask made of the rest.
+  execute_process(COMMAND test -x ${CMAKE_SOURCE_DIR}/integrations/${file} RESULT_VARIABLE not_executable)
+  if(not_executable EQUAL 0)
+    install(PROGRAMS ${CMAKE_SOURCE_DIR}/integrations/${file} DESTINATION ${CLOUDVIP_DATA_DIR}/${subdir})
+  else()
+    install(FILES ${CMAKE_SOURCE_DIR}/integrations/${file} DESTINATION ${CLOUDVIP_DATA_DIR}/${subdir})
   endif()
 endforeach()
