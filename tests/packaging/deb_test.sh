@@ -54,12 +54,12 @@ seconds() { echo "$(($(date +%s) - $1)) s"; }
 echo "deb_test: 1. make deb"
 BUILD=$build "$src/scripts/build-deb" | sed 's/^/  /'
 t1=$(date +%s)
-debs=("$build"/deb/*.deb)
 version=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
+debs=("$build"/deb/cloudvip_"$version"_*.deb "$build"/deb/cloudvip-sim_"$version"_*.deb)
 
 echo "deb_test: 2. the packages hold what make install DESTDIR=... installs"
-BUILD=$build JOBS=${JOBS:-2} PROGRESS_PREFIX="  programs" "$src/scripts/build-programs" >"$work/programs.log"
-DESTDIR=$work/destdir cmake --install "$build" --prefix /usr >"$work/install.log"
+make -s -C "$src" install DESTDIR="$work/destdir" BUILD="$build" JOBS="${JOBS:-2}" >"$work/install.log" 2>&1 ||
+  { cat "$work/install.log"; exit 1; }
 (cd "$work/destdir" && find . ! -type d | sed 's|^\.||') | sort >"$work/make-install.list"
 for deb in "${debs[@]}"; do
   dpkg-deb --fsys-tarfile "$deb" | tar -t | grep -v '/$' | sed 's|^\.||'
@@ -96,15 +96,18 @@ check "the example config configures no VIP (status exits 2 naming [[vip]])" \
          code=\$?; echo \"\$code \$out\"; [ \$code -eq 2 ] && echo \"\$out\" | grep -q 'vip'"
 check "the bash completion of cloudvip loads" \
   bash -c ". /usr/share/bash-completion/bash_completion && . /usr/share/bash-completion/completions/cloudvip && complete -p cloudvip"
-agents=$(find "$src/integrations/pacemaker" -maxdepth 1 -type f -perm -u+x 2>/dev/null || true)
-if [ -z "$agents" ]; then
-  echo "  note  no OCF agent in integrations/pacemaker/ yet: meta-data not checked"
-fi
+agents=$(sed -n 's/^set(CLOUDVIP_OCF_AGENT_NAMES \(.*\))$/\1/p' "$src/cmake/install_rules.cmake")
+found_agent=false
 for agent in $agents; do
-  installed_agent=/usr/lib/ocf/resource.d/cloudvip/$(basename "$agent")
-  check "OCF agent $installed_agent meta-data" \
-    sh -c "OCF_ROOT=/usr/lib/ocf '$installed_agent' meta-data | grep -q '<resource-agent'"
+  [ -f "$src/integrations/pacemaker/$agent" ] || continue
+  found_agent=true
+  installed_agent=/usr/lib/ocf/resource.d/cloudvip/$agent
+  check "OCF agent $installed_agent meta-data (as Pacemaker would call it)" \
+    sh -c "OCF_ROOT=/usr/lib/ocf '$installed_agent' meta-data | grep -q '<resource-agent name=\"$agent\"'"
+  check "man -w ocf_cloudvip_$agent(7) is the installed page" \
+    sh -c "man -w 7 ocf_cloudvip_$agent | grep -qx '/usr/share/man/man7/ocf_cloudvip_$agent.7.gz'"
 done
+$found_agent || echo "  note  no OCF agent ($agents) in integrations/pacemaker/ yet: meta-data not checked"
 t3=$(date +%s)
 
 echo "deb_test: 4. dpkg --purge leaves nothing but directories other packages own"
