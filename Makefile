@@ -1,10 +1,12 @@
-# make demo | make test | make bench | make install | make format
+# make demo | make test | make bench | make install | make deb | make format
 # Every target installs what is missing (scripts/install-deps), configures and builds first.
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+PREFIX ?= /usr
+DESTDIR ?=
 
-.PHONY: all deps configure build test unit demo bench install format format-check clean
+.PHONY: all deps configure build programs test unit demo bench install deb deb-test format format-check clean
 
 all: build
 
@@ -12,7 +14,7 @@ deps:
 	@scripts/install-deps --quiet
 
 $(BUILD)/build.ninja: CMakeLists.txt | deps
-	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
 
 configure: $(BUILD)/build.ninja
 
@@ -24,19 +26,32 @@ unit: build
 
 test: format-check unit
 
-# The VIP failover in an emulated VPC made of network namespaces (needs root; lab/demo builds first).
+# Only the two programs and the man pages (no test binaries), with a short progress line per tenth of the work:
+# what `make demo` and `make install` need.
+programs:
+	@BUILD=$(BUILD) JOBS=$(JOBS) CMAKE_FLAGS="-DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)" scripts/build-programs
+
+# The VIP failover in an emulated VPC made of network namespaces (needs root).
 demo:
 	@CLOUDVIP_BUILD=$(abspath $(BUILD)) lab/demo
 
 bench: build
 	python3 bench/failover_bench.py --sim $(BUILD)/cloudvip-sim --cloudvip $(BUILD)/cloudvip
 
-install: build
-	install -D -m 0755 $(BUILD)/cloudvip $(DESTDIR)/usr/local/bin/cloudvip
-	install -D -m 0755 integrations/pacemaker/aws-vpc-move-ip $(DESTDIR)/usr/lib/ocf/resource.d/cloudvip/aws-vpc-move-ip
-	install -d $(DESTDIR)/usr/local/share/man/man7
-	scdoc < integrations/pacemaker/ocf_cloudvip_aws-vpc-move-ip.7.scd > $(DESTDIR)/usr/local/share/man/man7/ocf_cloudvip_aws-vpc-move-ip.7
-	install -D -m 0755 integrations/keepalived/cloudvip-keepalived $(DESTDIR)/usr/local/sbin/cloudvip-keepalived
+# The install list is CMake's (cmake/install_rules.cmake), shared with the Debian packages.
+install: programs
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+
+# Debian packages (debian/): cloudvip and cloudvip-sim in $(BUILD)/deb/, checked with lintian. The tests are
+# not built or run in the package build (DEB_BUILD_OPTIONS=nocheck): `make test` runs them.
+deb: deps
+	@BUILD=$(BUILD) JOBS=$(JOBS) scripts/build-deb
+
+# The packages end to end (root): make deb, the file lists against make install DESTDIR=..., dpkg -i, the
+# installed programs, pages, unit and OCF agent, then dpkg --purge and nothing left. CI runs it after make test;
+# not a ctest, because it installs to /usr and other checkouts' `make test` may run at the same time.
+deb-test: configure
+	@JOBS=$(JOBS) tests/packaging/deb_test.sh $(abspath $(BUILD))
 
 format:
 	find src sim bench tests -name '*.cc' -o -name '*.h' 2>/dev/null | xargs -r clang-format -i
