@@ -45,6 +45,8 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sim", default=os.path.join(ROOT, "build", "cloudvip-sim"))
     p.add_argument("--cloudvip", default=os.path.join(ROOT, "build", "cloudvip"))
+    p.add_argument("--spawn", default=None,
+                   help="the cvbench-spawn launcher (default: beside --cloudvip); measures each process as /usr/bin/time does")
     p.add_argument("--base-scenario", default=os.path.join(ROOT, "sim", "scenarios", "two-az.toml"))
     p.add_argument("--tables", default="1,10,50", help="route-table counts, comma-separated")
     p.add_argument("--latencies", default="50,0", help="simulated EC2 latencies in ms, comma-separated")
@@ -64,6 +66,11 @@ def parse_args(argv):
         p.error(f"--tools takes {','.join(ALL_TOOLS)} (got {','.join(sorted(unknown))}); --tables and --latencies need values")
     if args.json_out is None:
         args.json_out = os.path.splitext(args.out)[0] + ".json"
+    if args.spawn is None:
+        args.spawn = os.path.join(os.path.dirname(os.path.abspath(args.cloudvip)), "cvbench-spawn")
+    if not os.access(args.spawn, os.X_OK):
+        print(f"{args.spawn} is not built: spawning directly (peak RSS then includes Python's)", file=sys.stderr)
+        args.spawn = None
     return args
 
 
@@ -117,6 +124,10 @@ def machine_meta(args, started):
         "aws CLI": first_line([AWS, "--version"]),
         "resource-agents (aws-vpc-move-ip)": agent_version,
         "python": platform.python_version(),
+        "process measurement": (
+            "bench/cvbench_spawn.cc (fork, exec, wait4: wall time and peak RSS as /usr/bin/time -v reports them)"
+            if args.spawn else "spawned from Python (peak RSS includes the harness's own)"
+        ),
     }
 
 
@@ -182,13 +193,14 @@ class Bench:
         ]
 
     def runner(self, tool):
+        launcher = self.args.spawn
         if tool == "cloudvip":
-            return CloudvipRunner(self.workdir, self.args.cloudvip)
+            return CloudvipRunner(self.workdir, self.args.cloudvip, launcher=launcher)
         if tool == "cloudvip-cold":
-            return CloudvipRunner(self.workdir, self.args.cloudvip, cold=True)
+            return CloudvipRunner(self.workdir, self.args.cloudvip, cold=True, launcher=launcher)
         if tool == "aws-cli":
-            return AwsCliRunner(self.workdir)
-        return AgentRunner(self.workdir)
+            return AwsCliRunner(self.workdir, launcher)
+        return AgentRunner(self.workdir, launcher)
 
     def sim_for(self, tool, latency):
         return self.ns_sims.get(latency) if tool == "agent" else self.sims[latency]
