@@ -106,6 +106,16 @@ def unavailable_reason(tool, args):
     return ""
 
 
+def scheduling():
+    """The harness's CPU scheduling: `nice -n -15` or `chrt -f 20` around the run shows here."""
+    policy = os.sched_getscheduler(0)
+    names = {os.SCHED_OTHER: "SCHED_OTHER", os.SCHED_FIFO: "SCHED_FIFO", os.SCHED_RR: "SCHED_RR"}
+    text = f"{names.get(policy, policy)}"
+    if policy in (os.SCHED_FIFO, os.SCHED_RR):
+        text += f" priority {os.sched_getparam(0).sched_priority}"
+    return text + f", nice {os.nice(0)}"
+
+
 def machine_meta(args, started):
     cpu = "unknown"
     try:
@@ -124,6 +134,7 @@ def machine_meta(args, started):
         "aws CLI": first_line([AWS, "--version"]),
         "resource-agents (aws-vpc-move-ip)": agent_version,
         "python": platform.python_version(),
+        "scheduling of the harness (inherited by every process it starts)": scheduling(),
         "process measurement": (
             "bench/cvbench_spawn.cc (fork, exec, wait4: wall time and peak RSS as /usr/bin/time -v reports them)"
             if args.spawn else "spawned from Python (peak RSS includes the harness's own)"
