@@ -73,13 +73,16 @@ nlohmann::json CallLog::to_json(uint64_t after) const {
 }
 
 nlohmann::json to_json(const CallRecord& r) {
-  nlohmann::json out = {{"seq", r.seq},
-                        {"time", format_aws_timestamp(r.time)},
-                        {"time_ms", std::chrono::duration_cast<Millis>(r.time.time_since_epoch()).count()},
-                        {"kind", r.kind},
-                        {"status", r.status},
-                        {"error_code", r.error_code},
-                        {"latency_ms", r.latency.count()}};
+  nlohmann::json out = {
+      {"seq", r.seq},
+      {"time", format_aws_timestamp(r.time)},
+      {"time_ms", std::chrono::duration_cast<Millis>(r.time.time_since_epoch()).count()},
+      {"time_us", std::chrono::duration_cast<std::chrono::microseconds>(r.time.time_since_epoch()).count()},
+      {"kind", r.kind},
+      {"status", r.status},
+      {"error_code", r.error_code},
+      {"latency_ms", r.latency.count()},
+      {"latency_us", r.latency_us.count()}};
   if (r.kind == "imds") {
     out["instance_id"] = r.instance_id;
     out["method"] = r.method;

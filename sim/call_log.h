@@ -32,8 +32,9 @@ struct CallRecord {
   std::string path;
   // both
   int status = 0;
-  std::string error_code;  // empty on success
-  Millis latency{0};       // handling time, injected latency included
+  std::string error_code;                   // empty on success
+  Millis latency{0};                        // handling time, injected latency included
+  std::chrono::microseconds latency_us{0};  // the same, to the microsecond
 };
 
 // Drops X-Amz-* query parameters (presigned-URL authentication) and replaces the value of any parameter

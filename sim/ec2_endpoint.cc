@@ -85,7 +85,8 @@ HttpReply Ec2Endpoint::handle(const IncomingRequest& request) {
     record.status = out.status;
     record.error_code = error_code;
     record.request_id = request_id;
-    record.latency = std::chrono::duration_cast<Millis>(m_clock.now() - started);
+    record.latency_us = std::chrono::duration_cast<std::chrono::microseconds>(m_clock.now() - started);
+    record.latency = std::chrono::duration_cast<Millis>(record.latency_us);
     m_logger.debug("ec2 {} {} -> {} {}", record.access_key_id, record.action, out.status, error_code);
     m_log.append(std::move(record));
     return out;

@@ -190,7 +190,8 @@ HttpReply ImdsService::handle(std::string_view instance_id, const ImdsRequest& r
   record.path = request.path;
   record.status = out.drop_connection ? 0 : out.status;
   record.error_code = out.drop_connection ? "connection-dropped" : "";
-  record.latency = std::chrono::duration_cast<Millis>(m_clock.now() - started);
+  record.latency_us = std::chrono::duration_cast<std::chrono::microseconds>(m_clock.now() - started);
+  record.latency = std::chrono::duration_cast<Millis>(record.latency_us);
   m_log.append(std::move(record));
   return out;
 }

@@ -60,6 +60,7 @@ HttpListener::HttpListener(std::string host, int port, size_t threads, Handler h
     listen_fd = sock;
   });
   m_server.set_tcp_nodelay(true);
+  m_server.set_keep_alive_timeout(k_keep_alive_seconds);
   if (port == 0) {
     m_port = m_server.bind_to_any_port(m_host);
   } else {

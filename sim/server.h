@@ -29,11 +29,16 @@ namespace cloudvip::sim {
 // A cpp-httplib server on HOST:PORT (port 0: any free port, read back) answering every method and path with
 // one handler, on its own thread. cpp-httplib 0.11's defaults are raised: the listen backlog (5 -> 128, so a
 // burst of connects does not lose SYNs and stall a second), TCP_NODELAY on (no 40 ms Nagle/delayed-ACK
-// pauses) and a worker pool of `threads` (each open keep-alive connection holds a worker).
+// pauses) and a worker pool of `threads`. Each open keep-alive connection holds a worker, so a burst wider
+// than the pool waits for idle connections to be let go: the pool is wider than any burst cloudvip sends
+// (send_all: 64 at once, plus the connections of the read before it), and an idle connection is let go
+// after k_keep_alive_seconds rather than cpp-httplib's 5 s, so even a wider burst stalls a second, not
+// five per round (issue 9: the simulator must not be what serializes a failover's writes).
 class HttpListener {
  public:
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
-  static constexpr size_t k_default_threads = 64;
+  static constexpr size_t k_default_threads = 128;
+  static constexpr time_t k_keep_alive_seconds = 1;
 
   // Throws std::runtime_error naming the address when it cannot bind (a startup error).
   // `error_handler` runs for the server's own error answers (malformed request line, body over

@@ -1,12 +1,21 @@
-"""Run one child process and measure it: wall time from just before spawn to just after reaping, and the
-rusage of its whole process tree (wait4: ru_maxrss is the largest resident set of the child or any
-descendant it waited for; user+system time is summed over them)."""
+"""Run one child process and measure it.
+
+With the launcher (build/cvbench-spawn, bench/cvbench_spawn.cc) the child is forked from that small
+program, which measures it as /usr/bin/time does: wall time from just before fork to just after the reap,
+and the rusage of the child's process tree (ru_maxrss: the largest resident set of the child or any
+descendant it waited for; user+system time summed over them). Without it (not built), the harness spawns
+the child itself; its wait4 rusage then reports at least Python's own peak RSS, because a process spawned
+from Python starts in Python's address space and Linux carries that peak across exec (`rss_from` says
+which figure a run has)."""
 
 import os
 import signal
 import threading
 import time
 from dataclasses import dataclass
+
+
+LAUNCHER = "cvbench-spawn"
 
 
 @dataclass
@@ -20,11 +29,26 @@ class Measured:
     timed_out: bool
     stdout: str
     stderr: str
+    rss_from: str = "launcher"  # "launcher": the child's own peak; "python": includes the harness's
 
 
-def run_measured(argv, env, timeout_s, workdir):
+def _read_launcher_result(path):
+    with open(path, encoding="utf-8") as f:
+        fields = dict(item.split("=", 1) for item in f.read().split())
+    return {k: int(v) for k, v in fields.items()}
+
+
+def run_measured(argv, env, timeout_s, workdir, launcher=None):
     """Spawns argv with exactly `env` (nothing inherited), stdout/stderr to files in workdir, waits at most
-    timeout_s (then SIGKILLs the process group) and returns a Measured."""
+    timeout_s (then SIGKILLs the process group) and returns a Measured. `launcher`: the path of
+    cvbench-spawn, or None to spawn directly."""
+    result_path = os.path.join(workdir, "spawn-result")
+    if launcher:
+        if os.path.exists(result_path):
+            os.unlink(result_path)
+        argv_run = [launcher, result_path] + list(argv)
+    else:
+        argv_run = list(argv)
     out_path = os.path.join(workdir, "stdout")
     err_path = os.path.join(workdir, "stderr")
     out_fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -37,7 +61,7 @@ def run_measured(argv, env, timeout_s, workdir):
     timed_out = threading.Event()
     start_wall_ns = time.time_ns()
     start = time.monotonic_ns()
-    pid = os.posix_spawn(argv[0], argv, env, file_actions=actions, setpgroup=0)
+    pid = os.posix_spawn(argv_run[0], argv_run, env, file_actions=actions, setpgroup=0)
     os.close(out_fd)
     os.close(err_fd)
 
@@ -63,7 +87,7 @@ def run_measured(argv, env, timeout_s, workdir):
         stdout = f.read()
     with open(err_path, encoding="utf-8", errors="replace") as f:
         stderr = f.read()
-    return Measured(
+    measured = Measured(
         argv=argv,
         start_wall_ns=start_wall_ns,
         elapsed_ms=elapsed_ms,
@@ -73,7 +97,21 @@ def run_measured(argv, env, timeout_s, workdir):
         timed_out=timed_out.is_set(),
         stdout=stdout,
         stderr=stderr,
+        rss_from="python",
     )
+    if launcher and code == 0 and os.path.exists(result_path):
+        r = _read_launcher_result(result_path)
+        status = r["status"]
+        measured.exit_code = -(status & 0x7F) if (status & 0x7F) else (status >> 8) & 0xFF
+        measured.start_wall_ns = r["start_realtime_ns"]
+        measured.elapsed_ms = r["elapsed_ns"] / 1e6
+        measured.max_rss_kib = r["maxrss_kib"]
+        measured.cpu_ms = (r["utime_us"] + r["stime_us"]) / 1000.0
+        measured.rss_from = "launcher"
+    elif launcher and not measured.timed_out:
+        measured.stderr += f"\ncvbench-spawn wrote no result (its exit {code})"
+        measured.exit_code = code if code != 0 else 125
+    return measured
 
 
 def run_quiet(argv, timeout_s=20):

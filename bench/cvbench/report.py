@@ -14,6 +14,8 @@ COLUMNS = [
     "tool", "RTs", "latency ms", "runs", "ack ms median (min-max)", "ack / limit",
     "verified ms median (min-max)", "verified / limit", "last write answered ms (call log)",
     "EC2 calls", "IMDS calls", "peak RSS MiB", "CPU ms",
+    "verify ms (verified - ack)", "reads before 1st write", "1st write arrives ms (call log)",
+    "write spread ms (call log)",
 ]
 
 
@@ -30,7 +32,12 @@ def _spread(values, digits=1):
 def _ratio(values, limit_ms):
     if not values or not limit_ms:
         return "n/a"
-    return f"{statistics.median(values) / limit_ms:.1f}x"
+    return f"{statistics.median(values) / limit_ms:.2f}x"
+
+
+def _median_int(values):
+    values = [v for v in values if v is not None]
+    return str(int(statistics.median(values))) if values else "-"
 
 
 def cell_row(cell, limits):
@@ -61,8 +68,12 @@ def cell_row(cell, limits):
         _spread(log_ack),
         str(int(statistics.median([r.ec2_calls for r in ok]))),
         str(int(statistics.median([r.imds_calls for r in ok]))),
-        f"{max(r.max_rss_kib for r in ok) / 1024:.1f}",
+        f"{max(r.max_rss_kib for r in ok) / 1024:.1f}" + ("" if all(r.rss_from == "launcher" for r in ok) else " (incl. python)"),
         f"{statistics.median([r.cpu_ms for r in ok]):.0f}",
+        f"{statistics.median(ver) - statistics.median(ack):.1f}",
+        _median_int([r.reads_before_write for r in ok]),
+        _spread([r.first_write_ms for r in ok if r.first_write_ms is not None]),
+        _spread([r.write_spread_ms for r in ok if r.write_spread_ms is not None], 2),
     ]
 
 

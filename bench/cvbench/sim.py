@@ -188,7 +188,7 @@ def last_write_answered_ms(calls, start_wall_ns):
     """From the call log: when the last successful mutating EC2 call was answered (start + handling time),
     in ms after start_wall_ns; None when there was none."""
     ends = [
-        c["time_ms"] + c["latency_ms"]
+        (_arrival_us(c) + c.get("latency_us", c["latency_ms"] * 1000)) / 1e3
         for c in calls
         if c.get("kind") == "ec2" and c.get("action") in MUTATING and c.get("status") == 200
     ]
@@ -199,3 +199,21 @@ def last_write_answered_ms(calls, start_wall_ns):
 
 def count_calls(calls, kind, actions=None):
     return sum(1 for c in calls if c.get("kind") == kind and (actions is None or c.get("action") in actions))
+
+
+def _arrival_us(call):
+    return call["time_us"] if "time_us" in call else call["time_ms"] * 1000
+
+
+def write_arrivals(calls, start_wall_ns):
+    """From the call log of one run: when the first mutating EC2 call reached the simulator (ms after
+    start_wall_ns), how far apart the first and the last arrived (ms), and how many DescribeRouteTables
+    arrived before the first. (None, None, None) when there was no mutating call."""
+    writes = sorted(_arrival_us(c) for c in calls if c.get("kind") == "ec2" and c.get("action") in MUTATING)
+    if not writes:
+        return None, None, None
+    reads = sum(
+        1 for c in calls
+        if c.get("kind") == "ec2" and c.get("action") == "DescribeRouteTables" and _arrival_us(c) < writes[0]
+    )
+    return (writes[0] - start_wall_ns / 1e3) / 1e3, (writes[-1] - writes[0]) / 1e3, reads

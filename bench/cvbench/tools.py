@@ -2,6 +2,10 @@
 
 - cloudvip: `cloudvip acquire` as member b (IMDS = b's listener, credentials from b's instance role).
   ack = the exit of a `--no-verify` run; verified = the exit of a run with cloudvip's own verification.
+  With the warm cache, an unmeasured `cloudvip status` runs after every reset and before the measured
+  acquire: the standby has looked at the tables (every route on member a) since the last change, as a
+  monitor, `cloudvip check`, an earlier status or the daemon leaves it, so the route view in its cache is
+  current and acquire writes without reading first. The cold cache has neither identity nor view.
 - aws-cli: /usr/bin/aws ec2 replace-route once per route table, one process after another (what a
   hand-written notify script does), then one describe-route-tables process to verify.
 - agent: Pacemaker's aws-vpc-move-ip `start`, inside a network namespace that plays member b.
@@ -37,6 +41,10 @@ class RunResult:
     ack_ms: float = None
     verified_ms: float = None
     log_ack_ms: float = None  # last mutating call answered, from the call log
+    first_write_ms: float = None  # the first mutating call reached the simulator (call log), after spawn
+    write_spread_ms: float = None  # last minus first mutating call's arrival (call log), one run
+    reads_before_write: int = None  # DescribeRouteTables calls that arrived before the first write
+    rss_from: str = "launcher"
     max_rss_kib: int = 0
     cpu_ms: float = 0.0
     ec2_calls: int = 0
@@ -48,8 +56,12 @@ class RunResult:
 class Runner:
     name = ""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, launcher=None):
         self.workdir = workdir
+        self.launcher = launcher
+
+    def measure(self, argv, env, timeout_s, cwd):
+        return run_measured(argv, env, timeout_s, cwd, launcher=self.launcher)
 
     def _fresh_dir(self, label):
         path = os.path.join(self.workdir, f"{self.name}-{label}-{time.monotonic_ns()}")
@@ -76,8 +88,8 @@ class CloudvipRunner(Runner):
     """`cloudvip acquire`; `cold` gives every process an empty identity cache (the first failover after a
     boot), otherwise the cache a warm-up run filled is kept (every later failover)."""
 
-    def __init__(self, workdir, cloudvip_path, cold=False):
-        super().__init__(workdir)
+    def __init__(self, workdir, cloudvip_path, cold=False, launcher=None):
+        super().__init__(workdir, launcher)
         self.cloudvip = cloudvip_path
         self.cold = cold
         self.name = "cloudvip-cold" if cold else "cloudvip"
@@ -91,14 +103,14 @@ class CloudvipRunner(Runner):
             self.warm_cache = self._fresh_dir("cache")
         return self.warm_cache
 
-    def argv(self, sim, tables, verify):
+    def argv(self, sim, tables, verify, command="acquire"):
         argv = [
-            self.cloudvip, "acquire", "--endpoint", sim.url, "--imds-endpoint", sim.imds_url,
+            self.cloudvip, command, "--endpoint", sim.url, "--imds-endpoint", sim.imds_url,
             "--region", simmod.REGION, "--address", simmod.VIP, "--no-local",
         ]
         for t in tables:
             argv += ["--route-table", t]
-        if not verify:
+        if not verify and command == "acquire":
             argv.append("--no-verify")
         return argv
 
@@ -110,8 +122,13 @@ class CloudvipRunner(Runner):
             "CLOUDVIP_CACHE_DIR": self._cache_dir(sim),
         }
         sim.reset()
+        if not self.cold:
+            # The standby's look at the tables (not measured): leaves the route view in the cache.
+            s = run_measured(self.argv(sim, tables, False, "status"), env, max(1.0, deadline - time.monotonic()), home)
+            if s.exit_code not in (0, 3):  # 3: the VIP is not held here, which is the point
+                raise RuntimeError(self._failed(s, "cloudvip status (warm-up of the route view)"))
         seq = sim.last_seq()
-        m = run_measured(self.argv(sim, tables, verify), env, max(1.0, deadline - time.monotonic()), home)
+        m = self.measure(self.argv(sim, tables, verify), env, max(1.0, deadline - time.monotonic()), home)
         calls = sim.calls_since(seq)
         return m, calls
 
@@ -137,6 +154,8 @@ class CloudvipRunner(Runner):
         r.ack_ms = m_ack.elapsed_ms
         r.verified_ms = m_ver.elapsed_ms
         r.log_ack_ms = simmod.last_write_answered_ms(calls_ack, m_ack.start_wall_ns)
+        r.first_write_ms, r.write_spread_ms, r.reads_before_write = simmod.write_arrivals(calls_ack, m_ack.start_wall_ns)
+        r.rss_from = m_ver.rss_from
         r.max_rss_kib = max(m_ack.max_rss_kib, m_ver.max_rss_kib)
         r.cpu_ms = m_ver.cpu_ms
         r.ec2_calls = simmod.count_calls(calls_ver, "ec2")
@@ -173,7 +192,7 @@ class AwsCliRunner(Runner):
                 AWS, "--endpoint-url", sim.url, "ec2", "replace-route", "--route-table-id", t,
                 "--destination-cidr-block", simmod.VIP_CIDR, "--network-interface-id", simmod.ENI_B,
             ]
-            m = run_measured(argv, env, max(1.0, deadline - time.monotonic()), home)
+            m = self.measure(argv, env, max(1.0, deadline - time.monotonic()), home)
             start_wall_ns = start_wall_ns or m.start_wall_ns
             r.processes += 1
             r.max_rss_kib = max(r.max_rss_kib, m.max_rss_kib)
@@ -185,7 +204,7 @@ class AwsCliRunner(Runner):
         if warm_up:
             return r
         argv = [AWS, "--endpoint-url", sim.url, "--output", "json", "ec2", "describe-route-tables", "--route-table-ids"]
-        m = run_measured(argv + list(tables), env, max(1.0, deadline - time.monotonic()), home)
+        m = self.measure(argv + list(tables), env, max(1.0, deadline - time.monotonic()), home)
         verified_ms = (time.monotonic_ns() - start) / 1e6
         r.processes += 1
         r.max_rss_kib = max(r.max_rss_kib, m.max_rss_kib)
@@ -270,7 +289,7 @@ class AgentRunner(Runner):
         sim.reset()
         seq = sim.last_seq()
         argv = sim.namespace.exec_prefix() + [self.agent, "start"]
-        m = run_measured(argv, env, max(1.0, deadline - time.monotonic()), home)
+        m = self.measure(argv, env, max(1.0, deadline - time.monotonic()), home)
         r.processes += 1
         r.max_rss_kib = m.max_rss_kib
         r.cpu_ms = m.cpu_ms
@@ -304,8 +323,8 @@ class CloudvipAgentRunner(AgentRunner):
     name = "agent-cloudvip"
     agent = OUR_AGENT
 
-    def __init__(self, workdir, cloudvip_path):
-        super().__init__(workdir)
+    def __init__(self, workdir, cloudvip_path, launcher=None):
+        super().__init__(workdir, launcher)
         self.cloudvip = cloudvip_path
         self.cache = None
 

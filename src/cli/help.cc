@@ -33,7 +33,7 @@ EXIT STATUS
 
 ENVIRONMENT
   CLOUDVIP_CONFIG                 the config file when --config is not given
-  CLOUDVIP_CACHE_DIR              where the identity cache lives (default /run/cloudvip)
+  CLOUDVIP_CACHE_DIR              where the identity and route view caches live (default /run/cloudvip)
   CLOUDVIP_CONTROL_SOCKET         cloudvip run's control socket when --control-socket is not given
   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE, AWS_CONFIG_FILE,
   AWS_SHARED_CREDENTIALS_FILE     credentials (else the instance profile's role from IMDS)

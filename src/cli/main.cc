@@ -11,6 +11,10 @@ int main(int argc, char** argv) {
     return *done;
   }
   cloudvip::RealEnvironment process_env;
-  cloudvip::cli::HomeEnvironment env(process_env, cloudvip::cli::home_from_passwd());
+  // The password database only when HOME is unset: the lookup loads NSS modules and reads files, which
+  // every fresh process (a failover hook) would otherwise pay for nothing.
+  std::optional<std::string> home =
+      process_env.get_nonempty("HOME") ? std::nullopt : cloudvip::cli::home_from_passwd();
+  cloudvip::cli::HomeEnvironment env(process_env, std::move(home));
   return cloudvip::cli::run(options, env);
 }

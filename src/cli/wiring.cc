@@ -75,6 +75,7 @@ Result<Ec2Client*> Wiring::ec2() {
     return fail(endpoint.error());
   }
   m_logger.debug("EC2 endpoint {} ({}), region {}", endpoint->url, endpoint->source, *region_name);
+  m_route_view_scope = endpoint->url + " " + *region_name;
   Ec2ClientOptions options;
   options.endpoint_url = endpoint->url;
   options.region = *region_name;
@@ -96,7 +97,9 @@ Result<Cloud*> Wiring::cloud() {
   m_aws_cloud = std::make_unique<AwsCloud>(**client, imds(), m_logger);
   m_cache =
       std::make_unique<IdentityCache>(IdentityCacheOptions{.directory = m_settings.cache_dir}, m_logger);
-  m_cloud = std::make_unique<CachingCloud>(*m_aws_cloud, *m_cache);
+  m_route_views = std::make_unique<RouteViewCache>(
+      RouteViewCacheOptions{.directory = m_settings.cache_dir, .scope = m_route_view_scope}, m_logger);
+  m_cloud = std::make_unique<CachingCloud>(*m_aws_cloud, *m_cache, m_route_views.get());
   return m_cloud.get();
 }
 

@@ -22,6 +22,7 @@
 #include "vip/aws_cloud.h"
 #include "vip/caching_cloud.h"
 #include "vip/identity_cache.h"
+#include "vip/route_view_cache.h"
 
 namespace cloudvip::cli {
 
@@ -43,7 +44,7 @@ class Wiring {
   Result<std::string> region();
   // Needs the region (and so may ask IMDS).
   Result<Ec2Client*> ec2();
-  // AwsCloud behind the identity cache.
+  // AwsCloud behind the identity cache and the route view cache (scope: the EC2 endpoint and region).
   Result<Cloud*> cloud();
   // The host's addresses (netlink).
   AddressTable& addresses();
@@ -63,6 +64,8 @@ class Wiring {
   std::unique_ptr<Ec2Client> m_ec2;
   std::unique_ptr<AwsCloud> m_aws_cloud;
   std::unique_ptr<IdentityCache> m_cache;
+  std::string m_route_view_scope;  // set by ec2()
+  std::unique_ptr<RouteViewCache> m_route_views;
   std::unique_ptr<CachingCloud> m_cloud;
   std::unique_ptr<AddressTable> m_addresses;
 };

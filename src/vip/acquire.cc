@@ -1,5 +1,6 @@
 // Engine::acquire: identity -> one read -> one concurrent apply (routes, local address, Elastic IP) -> one
 // verification read.
+#include <algorithm>
 #include <future>
 #include <system_error>
 
@@ -61,41 +62,140 @@ AcquireReport Engine::acquire(const VipSpec& spec, const AcquireOptions& options
   return report;
 }
 
+namespace {
+
+// A remembered table acquire writes at once: its route (per the view) targets another ENI in our VPC.
+bool held_by_peer(const RouteTableView& view, const Identity& identity) {
+  return view.route && !view.route->network_interface_id.empty() &&
+         view.route->network_interface_id != identity.network_interface_id &&
+         (view.vpc_id.empty() || view.vpc_id == identity.vpc_id);
+}
+
+// The ids of an ids selector, each once, in order.
+std::vector<std::string> unique_ids(const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  for (const std::string& id : ids) {
+    if (std::ranges::find(out, id) == out.end()) {
+      out.push_back(id);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void Engine::plan_from_view(const std::vector<RouteTableView>& tables, const std::string& eni,
+                            AcquireReport& report, RoutePlan& plan) {
+  for (const RouteTableView& view : tables) {
+    RouteTableReport row{.id = view.id, .main = view.main, .before = classify_route(view.route, eni)};
+    if (row.before.ours_and_active()) {
+      row.action = RouteAction::unchanged;
+      row.verified = Verified::yes;  // the read that just showed it is as fresh as a second one
+    } else {
+      plan.changes.push_back(RouteChange{view.id, *report.context.destination, eni, view.route.has_value()});
+      plan.rows.push_back(report.route_tables.size());
+      if (row.before.owner == RouteOwner::this_host) {
+        row.note = "was " + row.before.state + " on this host's ENI";
+      } else if (row.before.owner == RouteOwner::other_target) {
+        row.note = "took over a route to " + describe(row.before);
+      }
+    }
+    report.route_tables.push_back(std::move(row));
+  }
+}
+
+void Engine::apply_routes(const RoutePlan& plan, bool dry_run, AcquireReport& report) {
+  if (plan.changes.empty()) {
+    return;
+  }
+  std::vector<Result<Applied>> results = m_cloud.point_routes(plan.changes, dry_run);
+  for (size_t i = 0; i < plan.changes.size(); ++i) {
+    RouteTableReport& row = report.route_tables[plan.rows[i]];
+    if (i >= results.size()) {
+      row.action = RouteAction::failed;
+      row.error = Error(ErrorCode::internal, "the cloud returned no result for this route table");
+    } else if (!results[i]) {
+      row.action = RouteAction::failed;
+      row.error = results[i].error();
+    } else if (*results[i] == Applied::dry_run_allowed) {
+      row.action = RouteAction::would_change;
+    } else {
+      row.action = plan.changes[i].exists ? RouteAction::replaced : RouteAction::created;
+    }
+  }
+}
+
+RouteTableSelector Engine::split_by_view(const VipSpec& spec, const Identity& identity,
+                                         const AcquireOptions& options, AcquireReport& report,
+                                         RoutePlan& first) {
+  RouteTableSelector selector = to_cloud_selector(spec.route_tables.value_or(WholeVpcRouteTables{}));
+  // Only named tables: a tag or whole-VPC selector is read, since only a reading says which tables it
+  // takes in now. A dry run reads too: it reports what is there.
+  if (selector.kind != RouteTableSelector::Kind::ids || options.dry_run) {
+    return selector;
+  }
+  std::vector<RouteTableView> remembered = m_cloud.remembered_route_tables(*report.context.destination);
+  if (remembered.empty()) {
+    return selector;
+  }
+  std::vector<std::string> to_read;
+  for (const std::string& id : unique_ids(selector.ids)) {
+    auto view = std::ranges::find(remembered, id, &RouteTableView::id);
+    if (view == remembered.end() || !held_by_peer(*view, identity)) {
+      to_read.push_back(id);
+      continue;
+    }
+    RouteTableReport row{.id = id,
+                         .main = view->main,
+                         .before = classify_route(view->route, identity.network_interface_id),
+                         .written_first = true};
+    row.note = "written without reading first: the last view said " + describe(row.before);
+    first.changes.push_back(
+        RouteChange{id, *report.context.destination, identity.network_interface_id, true});
+    first.rows.push_back(report.route_tables.size());
+    report.route_tables.push_back(std::move(row));
+  }
+  selector.ids = std::move(to_read);
+  return selector;
+}
+
 void Engine::run_acquire(const VipSpec& spec, const Identity& identity, const AcquireOptions& options,
                          AcquireReport& report) {
   const std::string& eni = identity.network_interface_id;
-  std::vector<RouteChange> changes;
-  std::vector<size_t> changed_rows;  // report.route_tables index of each change
-  if (spec.mode == VipMode::route) {
+  const std::string& vpc = identity.vpc_id;
+  const Cidr* destination = report.context.destination ? &*report.context.destination : nullptr;
+  RoutePlan first;    // tables the remembered view says the peer holds: written before (without) a read
+  RoutePlan planned;  // tables read first, then changed where they are not ours
+  RouteTableSelector to_read;
+  bool read_needed = false;
+  auto read = [&]() -> Result<std::vector<RouteTableView>> {
     TimePoint read_start = m_clock.now();
-    auto tables = m_cloud.route_tables(to_cloud_selector(spec.route_tables.value_or(WholeVpcRouteTables{})),
-                                       identity.vpc_id, *report.context.destination);
+    auto tables = m_cloud.route_tables(to_read, vpc, *destination);
     report.timings.read = since(read_start);
+    return tables;
+  };
+  // What a reading says, into rows and `planned`; false (with report.error) when it failed or found nothing.
+  auto take_reading = [&](Result<std::vector<RouteTableView>> tables) {
     if (!tables) {
-      report.error = tables.error().wrap("reading the route tables of " + identity.vpc_id);
-      return;
+      report.error = tables.error().wrap("reading the route tables of " + vpc);
+      return false;
     }
-    if (tables->empty()) {
-      report.error = Error(ErrorCode::config, "no route table of " + identity.vpc_id +
+    if (tables->empty() && report.route_tables.empty()) {
+      report.error = Error(ErrorCode::config, "no route table of " + vpc +
                                                   " matches the VIP's route_tables/route_table_tag, so no "
                                                   "client can reach it; check the tag or the ids");
-      return;
+      return false;
     }
-    for (const RouteTableView& view : *tables) {
-      RouteTableReport row{.id = view.id, .main = view.main, .before = classify_route(view.route, eni)};
-      if (row.before.ours_and_active()) {
-        row.action = RouteAction::unchanged;
-        row.verified = Verified::yes;  // the read that just showed it is as fresh as a second one
-      } else {
-        changes.push_back(RouteChange{view.id, *report.context.destination, eni, view.route.has_value()});
-        changed_rows.push_back(report.route_tables.size());
-        if (row.before.owner == RouteOwner::this_host) {
-          row.note = "was " + row.before.state + " on this host's ENI";
-        } else if (row.before.owner == RouteOwner::other_target) {
-          row.note = "took over a route to " + describe(row.before);
-        }
-      }
-      report.route_tables.push_back(std::move(row));
+    plan_from_view(*tables, eni, report, planned);
+    return true;
+  };
+
+  if (spec.mode == VipMode::route) {
+    to_read = split_by_view(spec, identity, options, report, first);
+    read_needed = to_read.kind != RouteTableSelector::Kind::ids || !to_read.ids.empty();
+    // Nothing to write before reading: read first, and apply nothing when the reading fails.
+    if (first.changes.empty() && !take_reading(read())) {
+      return;
     }
   }
 
@@ -109,22 +209,18 @@ void Engine::run_acquire(const VipSpec& spec, const Identity& identity, const Ac
   if (spec.elastic_ip) {
     eip = start([&] { return move_elastic_ip(*spec.elastic_ip, eni, options.dry_run); });
   }
-  if (!changes.empty()) {
-    std::vector<Result<Applied>> results = m_cloud.point_routes(changes, options.dry_run);
-    for (size_t i = 0; i < changes.size(); ++i) {
-      RouteTableReport& row = report.route_tables[changed_rows[i]];
-      if (i >= results.size()) {
-        row.action = RouteAction::failed;
-        row.error = Error(ErrorCode::internal, "the cloud returned no result for this route table");
-      } else if (!results[i]) {
-        row.action = RouteAction::failed;
-        row.error = results[i].error();
-      } else if (*results[i] == Applied::dry_run_allowed) {
-        row.action = RouteAction::would_change;
-      } else {
-        row.action = changes[i].exists ? RouteAction::replaced : RouteAction::created;
-      }
+  if (!first.changes.empty()) {
+    // The writes the view allows leave now; the tables it does not vouch for are read at the same time.
+    std::future<Result<std::vector<RouteTableView>>> reading;
+    if (read_needed) {
+      reading = start(read);
     }
+    apply_routes(first, options.dry_run, report);
+    if (reading.valid() && take_reading(reading.get())) {
+      apply_routes(planned, options.dry_run, report);
+    }
+  } else {
+    apply_routes(planned, options.dry_run, report);
   }
   if (spec.mode == VipMode::secondary_ip) {
     report.secondary_ip = assign_secondary_ip(spec, eni, options.dry_run);
@@ -136,6 +232,13 @@ void Engine::run_acquire(const VipSpec& spec, const Identity& identity, const Ac
     report.elastic_ip = eip.get();
   }
   report.timings.apply = since(apply_start);
+  if (!first.changes.empty() && to_read.kind == RouteTableSelector::Kind::ids) {
+    // Rows in the order the configuration names the tables, whichever path each took.
+    std::vector<std::string> order = unique_ids(std::get<ExplicitRouteTables>(*spec.route_tables).ids);
+    std::ranges::stable_sort(report.route_tables, {}, [&](const RouteTableReport& row) {
+      return std::ranges::find(order, row.id) - order.begin();
+    });
+  }
 
   if (options.verify && !options.dry_run) {
     verify_routes(identity, report);

@@ -1,5 +1,8 @@
 #include "vip/caching_cloud.h"
 
+#include <algorithm>
+#include <map>
+
 namespace cloudvip {
 
 Result<Identity> CachingCloud::identity(const std::string& mac) {
@@ -22,6 +25,77 @@ Result<std::vector<SubnetView>> CachingCloud::subnets(const std::string& vpc_id)
     m_cache.store_subnets(vpc_id, *subnets);
   }
   return subnets;
+}
+
+Result<std::vector<RouteTableView>> CachingCloud::route_tables(const RouteTableSelector& selector,
+                                                               const std::string& vpc_id,
+                                                               const Cidr& destination) {
+  Result<std::vector<RouteTableView>> seen = m_inner.route_tables(selector, vpc_id, destination);
+  remember(destination, seen);
+  return seen;
+}
+
+Result<std::vector<RouteTableView>> CachingCloud::all_route_tables(const std::string& vpc_id,
+                                                                   const Cidr& destination) {
+  Result<std::vector<RouteTableView>> seen = m_inner.all_route_tables(vpc_id, destination);
+  remember(destination, seen);
+  return seen;
+}
+
+std::vector<Result<Applied>> CachingCloud::point_routes(const std::vector<RouteChange>& changes,
+                                                        bool dry_run) {
+  std::vector<Result<Applied>> results = m_inner.point_routes(changes, dry_run);
+  remember_changes(changes, results, true);
+  return results;
+}
+
+std::vector<Result<Applied>> CachingCloud::delete_routes(const std::vector<RouteChange>& routes,
+                                                         bool dry_run) {
+  std::vector<Result<Applied>> results = m_inner.delete_routes(routes, dry_run);
+  remember_changes(routes, results, false);
+  return results;
+}
+
+std::vector<RouteTableView> CachingCloud::remembered_route_tables(const Cidr& destination) {
+  return m_routes != nullptr ? m_routes->load(destination) : std::vector<RouteTableView>{};
+}
+
+void CachingCloud::remember(const Cidr& destination, const Result<std::vector<RouteTableView>>& seen) {
+  if (m_routes != nullptr && seen) {
+    m_routes->store(destination, *seen);
+  }
+}
+
+void CachingCloud::remember_changes(const std::vector<RouteChange>& changes,
+                                    const std::vector<Result<Applied>>& results, bool pointed) {
+  if (m_routes == nullptr) {
+    return;
+  }
+  // Per destination, only the changed tables are stored (a reading stored at the same time by another
+  // thread keeps its entries), each keeping its vpc and main flag from what was known.
+  std::map<Cidr, std::vector<RouteTableView>> known;
+  std::map<Cidr, std::vector<RouteTableView>> changed;
+  for (size_t i = 0; i < changes.size() && i < results.size(); ++i) {
+    if (!results[i] || *results[i] != Applied::changed) {
+      continue;
+    }
+    const RouteChange& change = changes[i];
+    const Cidr destination = change.destination.canonical();
+    auto [entry, fresh] = known.try_emplace(destination);
+    if (fresh) {
+      entry->second = m_routes->load(destination);
+    }
+    auto it = std::ranges::find(entry->second, change.route_table_id, &RouteTableView::id);
+    RouteTableView view = it != entry->second.end() ? *it : RouteTableView{.id = change.route_table_id};
+    // The state is left empty: written, not read back (a reading fills it in).
+    view.route = pointed
+                     ? std::optional<VipRoute>(VipRoute{.network_interface_id = change.network_interface_id})
+                     : std::nullopt;
+    changed[destination].push_back(std::move(view));
+  }
+  for (const auto& [destination, views] : changed) {
+    m_routes->store(destination, views);
+  }
 }
 
 }  // namespace cloudvip

@@ -1,17 +1,23 @@
 // A Cloud that serves identity() and subnets() from an IdentityCache and forwards everything else to the
 // cloud it wraps (acquire's hot path: no IMDS round trips when this boot has already been seen). A miss asks
 // the wrapped cloud and stores a successful answer; errors are never cached.
+//
+// With a RouteViewCache it also remembers the route view: every successful route table reading (whoever
+// asks: status, check, acquire's read and verification) and every route point_routes or delete_routes
+// changed is stored, and remembered_route_tables() serves it (acquire's write-first path, issue 9).
 #pragma once
 
 #include "vip/cloud.h"
 #include "vip/identity_cache.h"
+#include "vip/route_view_cache.h"
 
 namespace cloudvip {
 
 class CachingCloud final : public Cloud {
  public:
-  // Keeps references: `inner` and `cache` must outlive this object.
-  CachingCloud(Cloud& inner, IdentityCache& cache) : m_inner(inner), m_cache(cache) {}
+  // Keeps references: `inner`, `cache` and `routes` (when given) must outlive this object.
+  CachingCloud(Cloud& inner, IdentityCache& cache, RouteViewCache* routes = nullptr)
+      : m_inner(inner), m_cache(cache), m_routes(routes) {}
 
   Result<Identity> identity(const std::string& mac) override;
   Result<std::vector<SubnetView>> subnets(const std::string& vpc_id) override;
@@ -20,22 +26,15 @@ class CachingCloud final : public Cloud {
 
   Result<std::vector<RouteTableView>> route_tables(const RouteTableSelector& selector,
                                                    const std::string& vpc_id,
-                                                   const Cidr& destination) override {
-    return m_inner.route_tables(selector, vpc_id, destination);
-  }
+                                                   const Cidr& destination) override;
   Result<std::vector<RouteTableView>> all_route_tables(const std::string& vpc_id,
-                                                       const Cidr& destination) override {
-    return m_inner.all_route_tables(vpc_id, destination);
-  }
+                                                       const Cidr& destination) override;
+  std::vector<Result<Applied>> point_routes(const std::vector<RouteChange>& changes, bool dry_run) override;
+  std::vector<Result<Applied>> delete_routes(const std::vector<RouteChange>& routes, bool dry_run) override;
+  std::vector<RouteTableView> remembered_route_tables(const Cidr& destination) override;
   Result<std::vector<RouteTableRoutes>> read_route_tables(const RouteTableScope& scope,
                                                           const std::vector<Cidr>& destinations) override {
     return m_inner.read_route_tables(scope, destinations);
-  }
-  std::vector<Result<Applied>> point_routes(const std::vector<RouteChange>& changes, bool dry_run) override {
-    return m_inner.point_routes(changes, dry_run);
-  }
-  std::vector<Result<Applied>> delete_routes(const std::vector<RouteChange>& routes, bool dry_run) override {
-    return m_inner.delete_routes(routes, dry_run);
   }
   Result<ElasticIpView> elastic_ip(const std::string& allocation_id) override {
     return m_inner.elastic_ip(allocation_id);
@@ -58,8 +57,16 @@ class CachingCloud final : public Cloud {
   }
 
  private:
+  // Stores what a successful reading saw.
+  void remember(const Cidr& destination, const Result<std::vector<RouteTableView>>& seen);
+  // Stores, for each change whose result is a real change, the route it leaves (`pointed`: to its ENI;
+  // else no route), keeping what was known of the table itself.
+  void remember_changes(const std::vector<RouteChange>& changes, const std::vector<Result<Applied>>& results,
+                        bool pointed);
+
   Cloud& m_inner;
   IdentityCache& m_cache;
+  RouteViewCache* m_routes;
 };
 
 }  // namespace cloudvip

@@ -136,6 +136,15 @@ class Cloud {
   virtual std::vector<Result<Applied>> point_routes(const std::vector<RouteChange>& changes,
                                                     bool dry_run) = 0;
 
+  // The route tables last observed for `destination`, by an earlier reading or write (possibly of an earlier
+  // process), as far as this Cloud remembers them; empty when it does not (the default: no memory). A hint
+  // that may be stale: acquire writes at once to the tables it says the peer holds and reads the others
+  // first. CachingCloud remembers through a RouteViewCache.
+  virtual std::vector<RouteTableView> remembered_route_tables(const Cidr& destination) {
+    (void)destination;
+    return {};
+  }
+
   // Deletes the routes, all at once. A route that is already gone counts as done (Applied::changed; the
   // implementation logs that it was gone), so a repeated release is not an error. Results in input order.
   virtual std::vector<Result<Applied>> delete_routes(const std::vector<RouteChange>& routes,

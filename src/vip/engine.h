@@ -7,6 +7,14 @@
 // the local address and the Elastic IP applied at the same time, then ONE verification read. It never
 // deletes a route (that would open a window with no route) and sends nothing when everything already
 // points at this host, so re-acquiring is free and idempotent.
+//
+// Write first when the view says so (issue 9): for named route tables, the Cloud's remembered view
+// (Cloud::remembered_route_tables, the last reading or write, possibly of an earlier process) splits them.
+// Those it says the peer holds get their ReplaceRoute at once, without a read (one round trip to the
+// acknowledgement); the others (ours per the view, or unknown) are read at the same time and changed
+// after, as above. A stale view costs at worst a redundant ReplaceRoute to the same target (a missing route
+// is created by point_routes); a view that says ours leads to a read, so a repeated acquire still writes
+// nothing. Tag and whole-VPC selectors, and dry runs, always read first.
 #pragma once
 
 #include "common/clock.h"
@@ -58,8 +66,22 @@ class Engine {
   Result<Identity> resolve(const VipSpec& spec, bool need_destination, VipContext& context);
   Result<std::string> resolve_interface(const VipSpec& spec);
 
+  // Route changes to send in one point_routes call, and the report row of each.
+  struct RoutePlan {
+    std::vector<RouteChange> changes;
+    std::vector<size_t> rows;  // report.route_tables index of each change
+  };
+
   void run_acquire(const VipSpec& spec, const Identity& identity, const AcquireOptions& options,
                    AcquireReport& report);
+  // Named tables the remembered view says the peer holds go into `first` (rows added, written without a
+  // read); returns the selector for what must still be read (the whole selector when the view is not used).
+  RouteTableSelector split_by_view(const VipSpec& spec, const Identity& identity,
+                                   const AcquireOptions& options, AcquireReport& report, RoutePlan& plan);
+  // Rows for every table read; a change for every table whose route is not ours and active.
+  void plan_from_view(const std::vector<RouteTableView>& tables, const std::string& eni,
+                      AcquireReport& report, RoutePlan& plan);
+  void apply_routes(const RoutePlan& plan, bool dry_run, AcquireReport& report);
   void verify_routes(const Identity& identity, AcquireReport& report);
   LocalAddressReport add_local_address(const VipSpec& spec, const std::string& interface, bool dry_run);
   ElasticIpReport move_elastic_ip(const std::string& allocation_id, const std::string& eni, bool dry_run);

@@ -1,18 +1,10 @@
 #include "vip/identity_cache.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "common/strings.h"
+#include "vip/cache_file.h"
 
 namespace cloudvip {
 namespace {
@@ -22,15 +14,6 @@ using nlohmann::json;
 constexpr int k_format_version = 1;
 constexpr std::string_view k_identity_prefix = "identity-";
 constexpr std::string_view k_subnets_prefix = "subnets-";
-
-// A file-name-safe form of a MAC or VPC id: letters, digits and '-' kept, everything else '-'.
-std::string file_key(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    out += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '-';
-  }
-  return out;
-}
 
 std::optional<std::string> string_field(const json& j, const char* name) {
   auto it = j.find(name);
@@ -47,46 +30,6 @@ std::optional<Cidr> cidr_field(const json& j, const char* name) {
   }
   Result<Cidr> cidr = Cidr::parse(*text);
   return cidr ? std::optional<Cidr>(*cidr) : std::nullopt;
-}
-
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::ostringstream out;
-  out << in.rdbuf();
-  return in.bad() ? std::nullopt : std::optional<std::string>(out.str());
-}
-
-// Writes `content` to `path` atomically: a temp file beside it, mode 0644, then rename over it.
-Result<void> write_atomically(const std::string& path, const std::string& content) {
-  std::string temp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0) {
-    return fail(ErrorCode::unavailable, "cannot create " + temp + ": " + std::strerror(errno));
-  }
-  ::fchmod(fd, 0644);  // the umask may have taken bits away
-  size_t written = 0;
-  while (written < content.size()) {
-    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      int saved = errno;
-      ::close(fd);
-      ::unlink(temp.c_str());
-      return fail(ErrorCode::unavailable, "cannot write " + temp + ": " + std::strerror(saved));
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::close(fd) != 0 || ::rename(temp.c_str(), path.c_str()) != 0) {
-    int saved = errno;
-    ::unlink(temp.c_str());
-    return fail(ErrorCode::unavailable, "cannot replace " + path + ": " + std::strerror(saved));
-  }
-  return ok();
 }
 
 }  // namespace
@@ -191,18 +134,18 @@ IdentityCache::IdentityCache(IdentityCacheOptions options, Logger& logger)
 
 std::string IdentityCache::identity_path(const std::string& mac) const {
   return m_options.directory + "/" + std::string(k_identity_prefix) +
-         (mac.empty() ? "primary" : file_key(mac)) + ".json";
+         (mac.empty() ? "primary" : file_safe(mac)) + ".json";
 }
 
 std::string IdentityCache::subnets_path(const std::string& vpc_id) const {
-  return m_options.directory + "/" + std::string(k_subnets_prefix) + file_key(vpc_id) + ".json";
+  return m_options.directory + "/" + std::string(k_subnets_prefix) + file_safe(vpc_id) + ".json";
 }
 
 std::optional<std::string> IdentityCache::boot_id() {
   std::lock_guard lock(m_mutex);
   if (!m_boot_id_read) {
     m_boot_id_read = true;
-    std::optional<std::string> text = read_file(m_options.boot_id_path);
+    std::optional<std::string> text = read_small_file(m_options.boot_id_path);
     std::string id = text ? std::string(trim(*text)) : "";
     if (id.empty()) {
       m_logger.debug("identity cache off: cannot read the boot id from {}", m_options.boot_id_path);
@@ -218,7 +161,7 @@ std::optional<std::string> IdentityCache::read_entry(const std::string& path, co
   if (!boot) {
     return std::nullopt;
   }
-  std::optional<std::string> text = read_file(path);
+  std::optional<std::string> text = read_small_file(path);
   if (!text) {
     m_logger.debug("identity cache miss: no {}", path);
     return std::nullopt;
@@ -254,7 +197,7 @@ void IdentityCache::write_entry(const std::string& path, const std::string& key,
   }
   json entry{
       {"version", k_format_version}, {"boot_id", *boot}, {"key", key}, {"value", json::parse(payload)}};
-  Result<void> written = write_atomically(path, entry.dump(2) + "\n");
+  Result<void> written = write_file_atomically(path, entry.dump(2) + "\n");
   if (!written) {
     m_logger.debug("identity cache not written (ignored): {}", written.error().message);
   }

@@ -33,6 +33,9 @@ json to_json(const RouteTableReport& table, std::string_view command) {
     out["route"] = to_json(table.before);
   } else {
     out["before"] = to_json(table.before);
+    if (command == "acquire") {
+      out["written_first"] = table.written_first;
+    }
     out["action"] = to_string(table.action);
     out["after"] = table.after ? to_json(*table.after) : json(nullptr);
     out["verified"] = to_string(table.verified);

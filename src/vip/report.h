@@ -14,7 +14,9 @@
 //   status         "elastic_ip", "secondary_ip", "owned" (this host holds the VIP everywhere)
 //   route table    "id", "main", "before" (acquire, release) / "route" (status): a route object, "action"
 //                  (acquire, release: a RouteAction name), "after" (acquire: a route object as verification
-//                  read it, or null), "verified" ("yes" | "no" | "skipped"), "error", "note"
+//                  read it, or null), "verified" ("yes" | "no" | "skipped"), "error", "note";
+//                  acquire also "written_first" (true: "before" is the remembered view, the route was
+//                  written without a read first)
 //   route object   "owner" ("this-host" | "peer" | "missing" | "other-target"), "network_interface_id",
 //                  "instance_id", "other_target", "state" (e.g. "active", "blackhole"; "" when missing)
 //   local_address  "interface", "address", "label" (or null), "outcome" (a LocalAddressOutcome name), "error"
@@ -74,6 +76,8 @@ struct RouteTableReport {
   std::string id;
   bool main = false;
   RouteSeen before;  // status: the route as it is now
+  // acquire: `before` is the remembered view, not a reading; the route was written without a read first.
+  bool written_first = false;
   RouteAction action = RouteAction::unchanged;
   std::optional<RouteSeen> after;  // acquire: what verification read; nullopt when not read
   Verified verified = Verified::skipped;

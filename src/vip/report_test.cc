@@ -133,8 +133,9 @@ TEST(ReportJsonTest, AcquireHasEveryDocumentedKey) {
             (nlohmann::json{{"identity", 3}, {"read", 41}, {"apply", 52}, {"verify", 38}, {"total", 134}}));
 
   const nlohmann::json& moved = json["route_tables"][0];
-  EXPECT_THAT(keys(moved), UnorderedElementsAreArray(
-                               {"id", "main", "before", "action", "after", "verified", "error", "note"}));
+  EXPECT_THAT(keys(moved), UnorderedElementsAreArray({"id", "main", "before", "written_first", "action",
+                                                      "after", "verified", "error", "note"}));
+  EXPECT_EQ(moved["written_first"], false);
   EXPECT_EQ(moved["action"], "replaced");
   EXPECT_EQ(moved["verified"], "yes");
   EXPECT_THAT(keys(moved["before"]), UnorderedElementsAreArray({"owner", "network_interface_id",

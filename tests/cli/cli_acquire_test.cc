@@ -98,6 +98,32 @@ TEST(CliAcquire, AMissingRouteIsCreatedAndTheOthersLeftAlone) {
   EXPECT_EQ(sim.mutating_actions(), std::vector<std::string>{"CreateRoute"});
 }
 
+// The standby has looked (status: every table on a); its acquire then writes first: the ReplaceRoutes
+// reach EC2 before any DescribeRouteTables (the only read is the verification). A repeated acquire reads
+// and writes nothing (issue 9).
+TEST(CliAcquire, AfterAStatusTheStandbyWritesWithoutReadingFirst) {
+  Sim sim(two_az_text());
+  std::vector<std::string> base = vip_args(sim, k_overlay_vip, k_three_tables);
+  ASSERT_EQ(run_cloudvip(with(base, {"acquire"}), sim.env_for(k_instance_a)).exit_code, 0);
+  ASSERT_EQ(run_cloudvip(with(base, {"status"}), sim.env_for(k_instance_b)).exit_code, 3);
+  sim.clear_calls();
+
+  RunResult run = run_cloudvip(with(base, {"--json", "acquire"}), sim.env_for(k_instance_b));
+  ASSERT_EQ(run.exit_code, 0) << describe(run);
+  EXPECT_EQ(sim.actions(), (std::vector<std::string>{"ReplaceRoute", "ReplaceRoute", "ReplaceRoute",
+                                                     "DescribeRouteTables"}));
+  nlohmann::json report = nlohmann::json::parse(run.out);
+  for (const nlohmann::json& table : report["route_tables"]) {
+    EXPECT_EQ(table["written_first"], true) << table.dump();
+    EXPECT_EQ(table["verified"], "yes") << table.dump();
+    EXPECT_EQ(sim.route_target(table["id"], k_overlay_route), k_eni_b);
+  }
+  sim.clear_calls();
+
+  ASSERT_EQ(run_cloudvip(with(base, {"acquire"}), sim.env_for(k_instance_b)).exit_code, 0);
+  EXPECT_EQ(sim.actions(), std::vector<std::string>{"DescribeRouteTables"});
+}
+
 // Throttling (RequestLimitExceeded, 503) on the first two ReplaceRoute answers, then 5xx on a read: the
 // retries converge and the command succeeds.
 TEST(CliAcquire, ConvergesThroughThrottlingAndServerErrors) {

@@ -1,0 +1,72 @@
+// The last observed route view, kept on disk so a fresh process can act on it: for one VIP destination,
+// each route table seen and where its route for that destination pointed. Every reading of the route
+// tables (status, check, acquire's read and verification, later the daemon) and every write acquire makes
+// updates it, through CachingCloud; acquire uses it to send ReplaceRoute at once to the tables it says the
+// peer holds, skipping the read that would only confirm it (issue 9: a failover in one round trip).
+//
+// A hint, never a truth: a stale view costs at worst a redundant ReplaceRoute to the same target, and a
+// route that turns out to be gone is created (AwsCloud::point_routes). Tables the view says are ours, or
+// does not know, are read first.
+//
+// Stored beside the identity cache (default /run/cloudvip, a tmpfs emptied at boot), one JSON file per
+// destination and scope, keyed like IdentityCache: the kernel's boot id, plus `scope` (the EC2 endpoint and
+// region the tables were read from) and the destination. An entry of another boot, scope or destination is
+// a miss. Like IdentityCache it never fails its caller: an unreadable, corrupt or foreign file is a miss
+// (logged at debug) and a store that cannot write is logged at debug and ignored. No secrets: table ids,
+// ENI ids, instance ids and states only.
+//
+// Safe to use from several threads (one mutex). Across processes, files are replaced atomically; two
+// processes storing at the same instant can lose one's update (the next reading repairs it).
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/cidr.h"
+#include "common/log.h"
+#include "vip/cloud.h"
+
+namespace cloudvip {
+
+struct RouteViewCacheOptions {
+  std::string directory = "/run/cloudvip";
+  std::string boot_id_path = "/proc/sys/kernel/random/boot_id";
+  // What the views are views of: the EC2 endpoint URL and region ("" is a scope like any other).
+  std::string scope;
+};
+
+class RouteViewCache {
+ public:
+  static constexpr size_t k_max_tables = 1000;  // per destination; the oldest entries go first
+
+  RouteViewCache(RouteViewCacheOptions options, Logger& logger);
+
+  // The tables last seen for `destination` (id, vpc_id, main and route; subnet_ids are not kept), in the
+  // order they were first seen; empty when nothing is known.
+  std::vector<RouteTableView> load(const Cidr& destination);
+  // Merges `seen` into the stored view: each table's entry is replaced by the new one.
+  void store(const Cidr& destination, const std::vector<RouteTableView>& seen);
+
+  // The file that holds the view of `destination` (for tests).
+  std::string path(const Cidr& destination) const;
+
+ private:
+  std::optional<std::string> boot_id();
+  std::string key(const Cidr& destination) const;
+  std::vector<RouteTableView> load_locked(const Cidr& destination, bool quiet);
+
+  RouteViewCacheOptions m_options;
+  Logger& m_logger;
+  std::mutex m_mutex;
+  bool m_boot_id_read = false;
+  std::optional<std::string> m_boot_id;
+};
+
+// The JSON form of a view (a list of tables), exposed for tests; from_json returns nullopt for anything
+// malformed.
+std::string route_views_to_json(const std::vector<RouteTableView>& views);
+std::optional<std::vector<RouteTableView>> route_views_from_json(const std::string& json);
+
+}  // namespace cloudvip
