@@ -239,6 +239,33 @@ TEST(EtcdSourceTest, ADeadConnectionIsNoticedWithinAnInterval) {
   source.stop();
 }
 
+TEST(EtcdSourceTest, AnEndpointLostWhileFollowingIsReplacedWithoutDoubt) {
+  CLOUDVIP_REQUIRE_ETCD();
+  EtcdProcess etcd;
+  ASSERT_OK(etcd.start());
+  ASSERT_OK(etcd.ctl_ok({"put", k_key, "pg-a"}));
+  // Two ways to the same etcd, as two members of a cluster would be.
+  testing::TcpProxy first(etcd.client_port());
+  testing::TcpProxy second(etcd.client_port());
+  FakeClock clock;
+  NullLogger logger;
+  EtcdSource source(options_for({first.url(), second.url()}), clock, logger);
+  Heard heard;
+  source.start(heard.listener());
+  ASSERT_EQ(wait_for_role(source, Role::primary).role, Role::primary);
+  first.cut();
+  for (int i = 0; i < 500 && source.breaks() == 0; ++i) {
+    std::this_thread::sleep_for(Millis(20));
+  }
+  ASSERT_GE(source.breaks(), 1);
+  // The re-read went to the second endpoint at once, and its watch brings the next change.
+  ASSERT_OK(etcd.ctl_ok({"put", k_key, "pg-b"}));
+  EXPECT_EQ(wait_for_role(source, Role::standby).role, Role::standby);
+  EXPECT_GE(second.connections(), 1);
+  source.stop();
+  EXPECT_FALSE(heard.any(Role::unknown));
+}
+
 TEST(EtcdSourceTest, FailsOverToTheNextEndpoint) {
   CLOUDVIP_REQUIRE_ETCD();
   EtcdProcess etcd;
