@@ -74,7 +74,7 @@ write_conf() {
   sed -e "s|10\.109\.10\.254/32|$LAB_VIP/32|" \
     -e "s|unicast_src_ip .*|unicast_src_ip ${!ip_var}|" \
     -e "/unicast_peer {/{n;s|.*|        ${!peer_var}|}" \
-    -e "s|/usr/local/sbin/cloudvip-keepalived|$state/cloudvip-keepalived --settings $state/settings-$m|" \
+    -e "s|/usr/share/cloudvip/keepalived/cloudvip-keepalived|$state/cloudvip-keepalived --settings $state/settings-$m|" \
     "$src/integrations/keepalived/keepalived-$m.conf" >"$state/keepalived-$m.conf"
   if [ "$kind" = naive ]; then
     python3 - "$state/keepalived-$m.conf" "$state/cloudvip-keepalived --settings $state/settings-$m" <<'PY'
