@@ -13,8 +13,8 @@ inline constexpr const char* k_default_control_socket = "/run/cloudvip/control.s
 struct DaemonSettings {
   std::optional<std::string> metrics;  // "127.0.0.1:9464": Prometheus /metrics; nullopt: off
   std::string control_socket = k_default_control_socket;
-  Millis interval{5000};               // observe every VIP's tables this often (jittered)
-  Millis failover_timeout{10000};      // one failover's budget: writes are retried until it runs out
+  Millis interval{5000};           // observe every VIP's tables this often (jittered)
+  Millis failover_timeout{10000};  // one failover's budget: writes are retried until it runs out
 };
 
 }  // namespace cloudvip
