@@ -11,9 +11,7 @@
 #include "daemon/notifier.h"
 #include "daemon/reconciler.h"
 #include "daemon/signal_watcher.h"
-#include "leader/command_source.h"
-#include "leader/iris_source.h"
-#include "leader/patroni_source.h"
+#include "leader/leader_source_factory.h"
 
 namespace cloudvip::cli {
 namespace {
@@ -29,27 +27,6 @@ Result<Config> daemon_config(const Options& options, const Environment& env) {
   return config;
 }
 
-// The source a [vip.leader] names (trigger VIPs never get here: the daemon holds their answer itself).
-Result<std::unique_ptr<LeaderSource>> make_source(const VipSpec& spec, Millis daemon_interval,
-                                                  HttpTransport& http, ProcessRunner& runner, Clock& clock) {
-  const LeaderSettings& leader = *spec.leader;
-  Millis interval = leader.poll_interval.value_or(daemon_interval);
-  switch (leader.source) {
-    case LeaderSourceKind::patroni:
-      return make_patroni_source(leader, http, clock, interval);
-    case LeaderSourceKind::iris:
-      return make_iris_source(leader, http, clock, interval);
-    case LeaderSourceKind::command:
-      return make_command_source(leader, runner, clock, interval);
-    case LeaderSourceKind::etcd:
-    case LeaderSourceKind::trigger:
-      break;
-  }
-  return fail(ErrorCode::config, "vip " + spec.name +
-                                     ": [vip.leader] source = \"etcd\" is not in this build yet; use "
-                                     "patroni, iris, command or trigger");
-}
-
 }  // namespace
 
 int run_daemon(Wiring& wiring, const Settings& settings, const Options& options, const Environment& env) {
@@ -58,6 +35,7 @@ int run_daemon(Wiring& wiring, const Settings& settings, const Options& options,
   declare_daemon_metrics(metrics);
   declare_reconciler_metrics(metrics);
   wiring.meter_ec2(metrics);
+  wiring.set_max_parallel(64);
   Result<Cloud*> cloud = wiring.cloud();
   if (!cloud) {
     print_error(cloud.error());
@@ -80,7 +58,9 @@ int run_daemon(Wiring& wiring, const Settings& settings, const Options& options,
       .notifier = notifier,
       .make_source =
           [&](const VipSpec& spec) {
-            return make_source(spec, daemon_settings.interval, wiring.transport(), runner, wiring.clock());
+            return make_leader_source(*spec.leader,
+                                      LeaderSourceContext{wiring.transport(), runner, wiring.clock(), log,
+                                                          daemon_settings.interval});
           },
       .load_config = [&] { return daemon_config(options, env); },
   };
