@@ -23,6 +23,7 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from cvbench import daemon_cell  # noqa: E402
 from cvbench import report  # noqa: E402
 from cvbench import sim as simmod  # noqa: E402
 from cvbench.procs import run_quiet  # noqa: E402
@@ -50,15 +51,20 @@ def parse_args(argv):
     p.add_argument("--latencies", default="50,0", help="simulated EC2 latencies in ms, comma-separated")
     p.add_argument("--tools", default=",".join(ALL_TOOLS), help=f"any of {','.join(ALL_TOOLS)}")
     p.add_argument("--reps", type=int, default=None, help="at most this many repetitions per cell")
-    p.add_argument("--budget", type=float, default=480, help="seconds for the whole run (default 480)")
+    p.add_argument("--budget", type=float, default=400, help="seconds for the other cells (default 400; the daemon cell has its own)")
     p.add_argument("--no-warmup", action="store_true", help="skip the unmeasured first run of each tool")
     p.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "latest.md"))
     p.add_argument("--json-out", default=None, help="raw runs as JSON (default: --out with .json)")
     p.add_argument("--keep", action="store_true", help="keep the work directory (process outputs)")
+    p.add_argument("--daemon-tables", default="1,10,50", help="the daemon cell's route-table counts ('' = no cell)")
+    p.add_argument("--daemon-reps", type=int, default=3, help="repetitions per daemon cell")
+    p.add_argument("--daemon-idle", type=float, default=30, help="seconds the idle daemon's calls are counted")
+    p.add_argument("--daemon-budget", type=float, default=100, help="seconds for the daemon cell (default 100)")
     args = p.parse_args(argv)
     args.tables = [int(x) for x in args.tables.split(",") if x]
     args.latencies = [int(x) for x in args.latencies.split(",") if x]
     args.tools = [t for t in args.tools.split(",") if t]
+    args.daemon_tables = [int(x) for x in args.daemon_tables.split(",") if x]
     unknown = set(args.tools) - set(ALL_TOOLS)
     if unknown or not args.tables or not args.latencies:
         p.error(f"--tools takes {','.join(ALL_TOOLS)} (got {','.join(sorted(unknown))}); --tables and --latencies need values")
@@ -279,6 +285,31 @@ class Bench:
         else:
             cell["errors"].append(result.error)
 
+    def run_daemon_cell(self):
+        """`cloudvip run` at the first latency (50 ms by default): the leader signal to every table
+        acknowledged, and an idle daemon's calls per minute. Its own small budget, after the other cells."""
+        self.daemon_section = ""
+        self.daemon_rows = None
+        if not self.args.daemon_tables:
+            return
+        code, out = run_quiet([self.args.cloudvip, "run", "--help"])
+        if code != 0 or "SIGHUP" not in out:
+            self.daemon_section = "\n## cloudvip run (the daemon)\n\nnot measured: this cloudvip has no `run` command.\n"
+            return
+        latency = self.args.latencies[0]
+        tables = [n for n in self.args.daemon_tables if n <= max(self.args.tables)]
+        print(f"daemon cell: {tables} route tables at {latency} ms", file=sys.stderr, flush=True)
+        try:
+            rows, idle, section = daemon_cell.run(
+                self.args.cloudvip, self.sims[latency], self.limits.get(latency), tables, self.args.daemon_reps,
+                self.args.daemon_idle, self.args.daemon_budget, self.workdir)
+        except (RuntimeError, OSError, ValueError) as e:
+            section = f"\n## cloudvip run (the daemon)\n\nnot measured: {type(e).__name__}: {e}\n"
+            rows, idle = None, None
+        self.daemon_rows = {"rows": rows, "idle_calls_per_minute": idle}
+        self.daemon_section = section
+        sys.stderr.write(section)
+
     def stop(self):
         for s in list(self.sims.values()) + list(self.ns_sims.values()):
             try:
@@ -309,17 +340,20 @@ def main(argv):
         bench.measure_limits()
         bench.plan()
         bench.run()
+        bench.run_daemon_cell()
     finally:
         bench.stop()
     meta["load average at end (1/5/15 min)"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     meta["wall time of the run"] = f"{time.monotonic() - bench.started_at:.0f} s (budget {args.budget:.0f} s)"
-    text = report.markdown(bench.cells, bench.limits, bench.limit_spreads, meta)
+    text = report.markdown(bench.cells, bench.limits, bench.limit_spreads, meta) + getattr(bench, "daemon_section", "")
     sys.stdout.write(text)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as f:
         f.write(text)
     with open(args.json_out, "w", encoding="utf-8") as f:
-        json.dump(report.raw(bench.cells, bench.limits, meta), f, indent=1, default=str)
+        raw = report.raw(bench.cells, bench.limits, meta)
+        raw["daemon"] = getattr(bench, "daemon_rows", None)
+        json.dump(raw, f, indent=1, default=str)
         f.write("\n")
     measured = sum(1 for c in bench.cells for r in c["runs"] if r.ok)
     failed = sum(len(c["errors"]) for c in bench.cells)

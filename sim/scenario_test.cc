@@ -142,8 +142,8 @@ TEST(ScenarioTest, ReportsAMissingFile) {
 
 TEST(ScenarioTest, RefusesUnknownKeys) {
   expect_problem("[[subnet]]\nid = \"subnet-cccccccc\"\nvpc = \"vpc-11111111\"\ncidrr = \"10.0.0.128/26\"\n",
-                 {"subnet[2].cidrr", "unknown key", "known keys here: id, vpc, cidr, az, tags"});
-  expect_problem("regoin = \"x\"\n", {"regoin: unknown key"});
+                 {"subnet[2].cidrr", "is not a known key", "did you mean 'cidr'", "id, vpc, cidr, az and tags"});
+  expect_problem("regoin = \"x\"\n", {"regoin: 'x' is not a known key"});
 }
 
 TEST(ScenarioTest, RefusesMissingRequiredKeys) {
@@ -153,9 +153,9 @@ TEST(ScenarioTest, RefusesMissingRequiredKeys) {
 
 TEST(ScenarioTest, RefusesWrongTypes) {
   expect_problem("[[route_table]]\nid = \"rtb-22222222\"\nvpc = \"vpc-11111111\"\nmain = \"yes\"\n",
-                 {"route_table[1].main", "expected a boolean", "found a string"});
+                 {"route_table[1].main", "'yes' is a string; expected a boolean"});
   expect_problem("[[elastic_ip]]\nallocation_id = \"eipalloc-12345678\"\npublic_ip = 203\n",
-                 {"elastic_ip[0].public_ip", "expected a string, found an integer"});
+                 {"elastic_ip[0].public_ip", "203 is an integer; expected a string"});
 }
 
 TEST(ScenarioTest, RefusesMalformedIds) {

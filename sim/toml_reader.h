@@ -1,6 +1,6 @@
-// Strict reading of one TOML table for the scenario loader: typed getters that name the key and the
-// file line in their errors, and a refusal of any key the caller did not declare.
-// Internal to the scenario loader; errors are thrown as ScenarioProblem and turned into a Result there.
+// The scenario loader's view of common/toml_reader.h: the same strict reader, but a problem is thrown as a
+// ScenarioProblem (the loader reads deep trees, and parse_scenario turns the first problem into a Result).
+// Internal to the scenario loader.
 #pragma once
 
 #include <toml++/toml.h>
@@ -12,6 +12,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "common/toml_reader.h"
 
 namespace cloudvip::sim {
 
@@ -27,7 +29,7 @@ class TomlReader {
              std::initializer_list<std::string_view> known);
 
   // "subnet[2].cidr"
-  std::string key_path(std::string_view key) const;
+  std::string key_path(std::string_view key) const { return m_reader.key_path(key); }
 
   std::string required_string(std::string_view key) const;
   std::optional<std::string> optional_string(std::string_view key) const;
@@ -39,7 +41,7 @@ class TomlReader {
   // An array of tables ([[key]]); empty when absent.
   std::vector<const toml::table*> tables(std::string_view key) const;
   const toml::table* optional_table(std::string_view key) const;
-  bool has(std::string_view key) const { return m_table.contains(key); }
+  bool has(std::string_view key) const { return m_reader.has(key); }
 
   // Throws a ScenarioProblem about `key` (located at the key's value, else at this table).
   [[noreturn]] void fail(std::string_view key, std::string_view problem) const;
@@ -47,11 +49,7 @@ class TomlReader {
   [[noreturn]] void fail_table(std::string_view problem) const;
 
  private:
-  std::string where(const toml::node* node) const;
-
-  std::string_view m_source;
-  const toml::table& m_table;
-  std::string m_path;
+  cloudvip::TomlReader m_reader;
 };
 
 }  // namespace cloudvip::sim

@@ -1,10 +1,12 @@
 #include "cli/app.h"
 
 #include "cli/commands.h"
+#include "cli/daemon_handoff.h"
 #include "cli/deadline.h"
 #include "cli/output.h"
 #include "cli/settings.h"
 #include "cli/wiring.h"
+#include "daemon/daemon_logger.h"
 
 namespace cloudvip::cli {
 
@@ -14,9 +16,20 @@ int run(const Options& options, const Environment& env) {
     print_error(settings.error());
     return k_exit_usage;
   }
+  if (options.command == Command::run) {  // no deadline: it runs until told to stop
+    DaemonLogger logger(settings->log_level, env.get_nonempty("JOURNAL_STREAM").has_value());
+    Wiring wiring(*settings, env, logger);
+    return run_daemon(wiring, *settings, options, env);
+  }
   StderrLogger logger(settings->log_level);
-  Wiring wiring(*settings, env, logger);
   Deadline deadline(settings->deadline, std::string(to_string(options.command)));
+  if (options.command == Command::notify) {
+    return run_notify(options, *settings, env, logger);
+  }
+  if (std::optional<int> handed = hand_to_daemon(options, *settings, env, logger)) {
+    return *handed;  // a cloudvip run acted and answered
+  }
+  Wiring wiring(*settings, env, logger);
   switch (options.command) {
     case Command::acquire:
       return run_acquire(wiring, *settings, options.acquire);
@@ -28,6 +41,8 @@ int run(const Options& options, const Environment& env) {
       return run_check(wiring, *settings, options.check);
     case Command::policy:
       return run_policy(wiring, *settings, options.policy);
+    case Command::run:
+    case Command::notify:  // handled above
     case Command::none:
       break;
   }

@@ -104,6 +104,16 @@ CLI::App* add_command(CLI::App& app, Options& o, Command command, std::string_vi
   return sub;
 }
 
+// The commands a running `cloudvip run` answers (daemon_handoff.h).
+void add_control_socket_option(CLI::App& app, Options& o) {
+  app.add_option_function<Text>(
+         "--control-socket", [&o](const Text& v) { o.control_socket = v; },
+         "the control socket of cloudvip run (default: [daemon] control_socket, /run/cloudvip/control.sock; "
+         "env CLOUDVIP_CONTROL_SOCKET)")
+      ->type_name("PATH")
+      ->group("Global options");
+}
+
 }  // namespace
 
 std::string_view to_string(Command command) {
@@ -120,6 +130,10 @@ std::string_view to_string(Command command) {
       return "check";
     case Command::policy:
       return "policy";
+    case Command::run:
+      return "run";
+    case Command::notify:
+      return "notify";
   }
   return "";
 }
@@ -143,7 +157,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
   release->add_flag("--dry-run", o.release.dry_run,
                     "ask AWS whether the deletes are allowed; change nothing");
 
-  add_command(app, o, Command::status, help::k_status, help::footer_status());
+  CLI::App* status = add_command(app, o, Command::status, help::k_status, help::footer_status());
 
   CLI::App* check = add_command(app, o, Command::check, help::k_check, help::footer_check());
   check->add_flag("--fix", o.check.fix, "turn the ENI's source/destination check off where it is on");
@@ -159,6 +173,17 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
   policy->add_flag("--no-delete-routes", o.policy.no_delete,
                    "leave out ec2:DeleteRoute (then release --delete-routes is refused)");
 
+  CLI::App* notify = add_command(app, o, Command::notify, help::k_notify, help::footer_notify());
+  notify->add_option("ROLE", o.notify.role, "primary or standby")
+      ->required()
+      ->check(CLI::IsMember({"primary", "standby"}));
+  for (CLI::App* handed : {acquire, release, status, notify}) {
+    add_control_socket_option(*handed, o);
+  }
+
+  CLI::App* run = add_command(app, o, Command::run, help::k_run, help::footer_run());
+  add_control_socket_option(*run, o);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
@@ -172,9 +197,10 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
     return k_exit_usage;
   }
   if (o.command == Command::none) {
-    std::fprintf(stderr,
-                 "cloudvip: error: no command given (use one of acquire, release, status, check, policy; "
-                 "see cloudvip --help)\n");
+    std::fprintf(
+        stderr,
+        "cloudvip: error: no command given (use one of acquire, release, status, check, policy, notify, run; "
+        "see cloudvip --help)\n");
     return k_exit_usage;
   }
   return std::nullopt;

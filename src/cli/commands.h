@@ -13,5 +13,7 @@ int run_release(Wiring& wiring, const Settings& settings, const ReleaseArgs& arg
 int run_status(Wiring& wiring, const Settings& settings);
 int run_check(Wiring& wiring, const Settings& settings, const CheckArgs& args);
 int run_policy(Wiring& wiring, const Settings& settings, const PolicyArgs& args);
+// `cloudvip run` (run.cc): until SIGTERM. `options` and `env` read the configuration again on SIGHUP.
+int run_daemon(Wiring& wiring, const Settings& settings, const Options& options, const Environment& env);
 
 }  // namespace cloudvip::cli

@@ -34,6 +34,7 @@ EXIT STATUS
 ENVIRONMENT
   CLOUDVIP_CONFIG                 the config file when --config is not given
   CLOUDVIP_CACHE_DIR              where the identity cache lives (default /run/cloudvip)
+  CLOUDVIP_CONTROL_SOCKET         cloudvip run's control socket when --control-socket is not given
   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE, AWS_CONFIG_FILE,
   AWS_SHARED_CREDENTIALS_FILE     credentials (else the instance profile's role from IMDS)
   AWS_REGION, AWS_DEFAULT_REGION  the region when --region is not given
@@ -71,6 +72,10 @@ DESCRIPTION
   The identity of this instance (instance, ENI, VPC) comes from instance metadata and is cached under
   /run/cloudvip for the rest of the boot, so a failover costs one EC2 round trip plus verification.
 
+  When a `cloudvip run` listens on the control socket ([daemon] control_socket, --control-socket), acquire
+  hands the event to it and prints its answer (same report, same exit status): the daemon acts on its warm
+  state. With --dry-run, or a VIP given by flags, acquire always acts itself.
+
 OUTPUT
   One table per VIP: each route table with its route before, the action taken, the route after and whether
   it verified; then the local address, the Elastic IP, timings and a summary line. --json prints the same as
@@ -97,6 +102,9 @@ DESCRIPTION
   this host's ENI are deleted, and routes that point at the peer or elsewhere are never touched. The Elastic
   IP is not moved. Safe to run from a cluster manager's demotion hook; releasing twice is not an error.
 
+  With a `cloudvip run` listening on the control socket, release hands the event to it and prints its
+  answer; with --delete-routes or --dry-run it always acts itself (the daemon never deletes routes).
+
 EXIT STATUS
   0  released (and with --delete-routes, no route points here any more)
   1  something failed; the table says what
@@ -113,7 +121,8 @@ std::string_view footer_status() {
 DESCRIPTION
   Reads, changes nothing: where each route table's VIP route points (this host, the peer, missing, another
   target), whether the VIP is on the local interface and where the Elastic IP is. Meant for monitoring and
-  for cluster managers' monitor actions.
+  for cluster managers' monitor actions. With a `cloudvip run` listening on the control socket, status
+  shows the daemon's view instead (the source's answer, the last reconcile, contested VIPs, each table).
 
 EXIT STATUS
   0  this host holds every selected VIP everywhere (all routes point here and are active)
@@ -170,6 +179,29 @@ EXAMPLES
   cloudvip policy --account 123456789012 --region eu-west-1 --allow-fix
   aws iam put-role-policy --role-name cloudvip --policy-name cloudvip \
     --policy-document "$(cloudvip policy)"
+)HELP";
+}
+
+std::string_view footer_notify() {
+  return R"HELP(
+DESCRIPTION
+  Tells the `cloudvip run` on this host that this host's role is now ROLE (primary or standby) and returns
+  at once, without waiting for the routes to move: for hooks that must not block (Patroni kills slow
+  callbacks; IRIS retries its hooks). The daemon then acts as on any leadership change: a primary points
+  every route table at this host, a standby takes the VIP off the local interface. Needs a daemon: with
+  none on the control socket notify fails, so a hook that must work without one calls acquire or release.
+
+ARGUMENTS
+  ROLE    primary or standby
+
+EXIT STATUS
+  0  the daemon took the event (it acts on it in the background; cloudvip status shows the outcome)
+  1  no cloudvip run listens on the control socket, or it did not take the event
+  2  wrong usage or configuration: nothing was sent
+
+EXAMPLES
+  cloudvip notify primary                       # in a promotion hook, with cloudvip run active
+  cloudvip notify standby --vip iris
 )HELP";
 }
 

@@ -10,7 +10,7 @@
 
 namespace cloudvip::cli {
 
-enum class Command { none, acquire, release, status, check, policy };
+enum class Command { none, acquire, release, status, check, policy, notify, run };
 
 struct AcquireArgs {
   bool no_verify = false;  // --no-verify
@@ -32,6 +32,10 @@ struct PolicyArgs {
   bool no_delete = false;              // --no-delete-routes: leave out ec2:DeleteRoute
 };
 
+struct NotifyArgs {
+  std::string role;  // primary | standby (checked by the command line)
+};
+
 struct Options {
   Command command = Command::none;
   ConfigFlags flags;  // --config, the [aws] overrides and the VIP flags
@@ -41,6 +45,8 @@ struct Options {
   ReleaseArgs release;
   CheckArgs check;
   PolicyArgs policy;
+  NotifyArgs notify;
+  std::optional<std::string> control_socket;  // --control-socket PATH (acquire, release, status, notify)
 };
 
 // The name the command line uses ("acquire", ...).

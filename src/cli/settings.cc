@@ -134,6 +134,9 @@ Result<void> check_endpoint(const Options& options, const Environment& env, Sett
 }  // namespace
 
 Millis default_deadline(Command command) {
+  if (command == Command::run) {
+    return Millis(3000);  // the daemon: each EC2 attempt is short; the loop tries again on its own
+  }
   return command == Command::check ? Millis(60000) : Millis(30000);
 }
 

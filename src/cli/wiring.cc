@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "aws/endpoint.h"
+#include "daemon/metered_transport.h"
 #include "netlink/netlink_address_table.h"
 
 namespace cloudvip::cli {
@@ -16,8 +17,11 @@ HttpTransport& Wiring::transport() {
   if (!m_transport) {
     m_transport =
         std::make_unique<CurlTransport>(m_env, CurlTransportOptions{.ca_bundle = m_settings.ca_bundle});
+    if (m_metrics != nullptr) {
+      m_metered = std::make_unique<MeteredTransport>(*m_transport, *m_metrics);
+    }
   }
-  return *m_transport;
+  return m_metered ? *m_metered : static_cast<HttpTransport&>(*m_transport);
 }
 
 Imds& Wiring::imds() {

@@ -16,6 +16,7 @@
 #include "common/env.h"
 #include "common/log.h"
 #include "common/process_runner.h"
+#include "daemon/metrics.h"
 #include "http/curl_transport.h"
 #include "netlink/address_table.h"
 #include "vip/aws_cloud.h"
@@ -33,6 +34,9 @@ class Wiring {
   Clock& clock() { return m_clock; }
   Logger& logger() { return m_logger; }
   HttpTransport& transport();
+  // Counts every EC2 call into `metrics` (cloudvip_ec2_calls_total; `cloudvip run`). REQUIRES: called
+  // before transport() is first used; `metrics` outlives the Wiring.
+  void meter_ec2(Metrics& metrics) { m_metrics = &metrics; }
   Imds& imds();
   CredentialsProvider& credentials();
   // The settings' region, else the instance's from IMDS (asked once).
@@ -51,6 +55,8 @@ class Wiring {
   RealClock m_clock;
   RealProcessRunner m_runner;
   std::unique_ptr<CurlTransport> m_transport;
+  Metrics* m_metrics = nullptr;
+  std::unique_ptr<HttpTransport> m_metered;
   std::unique_ptr<Imds> m_imds;
   std::unique_ptr<ChainCredentialsProvider> m_credentials;
   std::optional<Result<std::string>> m_region;

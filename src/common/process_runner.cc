@@ -52,6 +52,13 @@ int wait_exit_code(pid_t pid) {
 }  // namespace
 
 Result<ProcessResult> RealProcessRunner::run(const std::string& command, Millis timeout) {
+  return run_argv({"/bin/sh", "-c", command}, timeout);
+}
+
+Result<ProcessResult> RealProcessRunner::run_argv(const std::vector<std::string>& args, Millis timeout) {
+  if (args.empty()) {
+    return fail(ErrorCode::internal, "run_argv: no program given");
+  }
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
     return fail(ErrorCode::internal, std::string("cannot create a pipe: ") + std::strerror(errno));
@@ -64,13 +71,23 @@ Result<ProcessResult> RealProcessRunner::run(const std::string& command, Millis 
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);
 
-  const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+  std::vector<char*> argv;
+  for (const std::string& arg : args) {
+    argv.push_back(const_cast<char*>(arg.c_str()));
+  }
+  argv.push_back(nullptr);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attributes, 0);  // a group of its own, led by the child
   pid_t pid = 0;
-  int spawn_error =
-      ::posix_spawn(&pid, "/bin/sh", &actions, nullptr, const_cast<char* const*>(argv), environ);
+  int spawn_error = ::posix_spawn(&pid, args[0].c_str(), &actions, &attributes, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
   if (spawn_error != 0) {
-    return fail(ErrorCode::internal, std::string("cannot start /bin/sh: ") + std::strerror(spawn_error));
+    ErrorCode code =
+        spawn_error == ENOENT || spawn_error == EACCES ? ErrorCode::not_found : ErrorCode::internal;
+    return fail(code, "cannot start " + args[0] + ": " + std::strerror(spawn_error));
   }
   write_end.reset();
 
@@ -108,7 +125,7 @@ Result<ProcessResult> RealProcessRunner::run(const std::string& command, Millis 
     }
   }
   if (!failure.empty()) {
-    ::kill(pid, SIGKILL);
+    ::kill(-pid, SIGKILL);
     wait_exit_code(pid);
     return fail(failure_code, "the command " + failure + " and was stopped");
   }

@@ -1,6 +1,7 @@
 // The daemon's metrics: counters, gauges and histograms with labels, rendered in the Prometheus text
 // exposition format (prometheus/docs content/docs/instrumenting/exposition_formats.md). No I/O here:
 // MetricsServer (metrics_server.h) serves render() on GET /metrics. Names are an interface (docs/daemon.md):
+// clang-format off
 //   cloudvip_is_primary{vip}                              gauge 0/1
 //   cloudvip_leader_source_up{vip,source}                 gauge 0/1 (0 while the source answers unknown)
 //   cloudvip_leadership_transitions_total{vip}            counter
@@ -8,10 +9,11 @@
 //   cloudvip_drift_repairs_total{vip}                     counter
 //   cloudvip_contested{vip}                               gauge 0/1
 //   cloudvip_reconcile_duration_seconds                   histogram
-//   cloudvip_failover_seconds                             histogram (leader signal -> every table
-//   acknowledged) cloudvip_ec2_calls_total{action,result}               counter; result = "ok" | the AWS
-//   error code | "error" cloudvip_last_reconcile_timestamp_seconds{vip}        gauge, Unix seconds
+//   cloudvip_failover_seconds                             histogram (leader signal -> every table acknowledged)
+//   cloudvip_ec2_calls_total{action,result}               counter; result = "ok" | the AWS error code | "error"
+//   cloudvip_last_reconcile_timestamp_seconds{vip}        gauge, Unix seconds
 //   cloudvip_build_info{version}                          gauge 1
+// clang-format on
 #pragma once
 
 #include <memory>
@@ -39,6 +41,7 @@ class Metrics {
   void observe(std::string_view histogram, const MetricLabels& labels, double value);
 
   // The current value of a counter or gauge series (0 when never touched): for tests and status output.
+  // For a histogram series: its observation count.
   double value(std::string_view name, const MetricLabels& labels) const;
 
   // Every declared family in declaration order, series sorted by labels; label values escaped

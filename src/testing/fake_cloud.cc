@@ -223,6 +223,60 @@ Result<std::vector<RouteTableView>> FakeCloud::all_route_tables(const std::strin
   return out;
 }
 
+Result<std::vector<RouteTableRoutes>> FakeCloud::read_route_tables(const RouteTableScope& scope,
+                                                                   const std::vector<Cidr>& destinations) {
+  std::lock_guard lock(m_mutex);
+  std::vector<std::string> args{scope.whole_vpc ? "vpc:" + scope.vpc_id : "ids:"};
+  if (!scope.whole_vpc) {
+    for (const std::string& id : scope.ids) {
+      args[0] += (args[0] == "ids:" ? "" : ",") + id;
+    }
+  }
+  for (const Cidr& destination : destinations) {
+    args.push_back(destination.to_string());
+  }
+  if (std::optional<Error> e = record("read_route_tables", args, false, false)) {
+    return fail(*e);
+  }
+  auto convert = [&](const FakeRouteTable& t) {
+    RouteTableRoutes out{t.id, t.vpc_id, t.main, t.tags, {}};
+    for (const Cidr& destination : destinations) {
+      auto it = t.routes.find(destination.canonical());
+      if (it != t.routes.end()) {
+        out.routes[destination.canonical()] = it->second;
+      }
+    }
+    return out;
+  };
+  std::vector<RouteTableRoutes> out;
+  if (scope.whole_vpc) {
+    for (const FakeRouteTable& t : m_tables) {
+      if (t.vpc_id == scope.vpc_id) {
+        out.push_back(convert(t));
+      }
+    }
+    return out;
+  }
+  for (const std::string& id : scope.ids) {
+    if (std::optional<Error> e = table_failure(id)) {
+      return fail(*e);
+    }
+    auto it =
+        std::find_if(m_tables.begin(), m_tables.end(), [&](const FakeRouteTable& t) { return t.id == id; });
+    if (it == m_tables.end()) {
+      return fail(not_found("InvalidRouteTableID.NotFound", "The routeTable ID '" + id + "' does not exist"));
+    }
+    if (it->vpc_id != scope.vpc_id) {
+      return fail(ErrorCode::config,
+                  "route table " + id + " belongs to " + it->vpc_id + ", not to " + scope.vpc_id);
+    }
+    if (std::ranges::find(out, id, &RouteTableRoutes::id) == out.end()) {
+      out.push_back(convert(*it));
+    }
+  }
+  return out;
+}
+
 Result<std::vector<SubnetView>> FakeCloud::subnets(const std::string& vpc_id) {
   std::lock_guard lock(m_mutex);
   if (std::optional<Error> e = record("subnets", {vpc_id}, false, false)) {

@@ -78,6 +78,9 @@ class FakeCloud final : public Cloud {
   Result<std::vector<RouteTableView>> all_route_tables(const std::string& vpc_id,
                                                        const Cidr& destination) override;
   Result<std::vector<SubnetView>> subnets(const std::string& vpc_id) override;
+  // One recorded call "read_route_tables" (args: "vpc:VPC" or "ids:A,B", then the destinations).
+  Result<std::vector<RouteTableRoutes>> read_route_tables(const RouteTableScope& scope,
+                                                          const std::vector<Cidr>& destinations) override;
   std::vector<Result<Applied>> point_routes(const std::vector<RouteChange>& changes, bool dry_run) override;
   std::vector<Result<Applied>> delete_routes(const std::vector<RouteChange>& routes, bool dry_run) override;
   Result<ElasticIpView> elastic_ip(const std::string& allocation_id) override;

@@ -144,5 +144,75 @@ TEST(FakeCloudTest, IdentityPerMac) {
   EXPECT_EQ(cloud.identity("0e:00:00:00:00:01").error().code, ErrorCode::not_found);
 }
 
+TEST(FakeCloudTest, ReadRouteTablesIsOneRecordedCallForManyDestinations) {
+  FakeCloud cloud;
+  build_world(cloud);
+  const Cidr other = *Cidr::parse("192.168.100.20/32");
+  cloud.set_route("rtb-b", other, VipRoute{"eni-1", "i-1", "", "active"});
+  auto tables = cloud.read_route_tables({.vpc_id = "vpc-1", .ids = {"rtb-b", "rtb-a"}}, {k_vip, other});
+  ASSERT_TRUE(tables.has_value()) << tables.error().to_string();
+  ASSERT_EQ(tables->size(), 2u);
+  EXPECT_EQ((*tables)[0].id, "rtb-b");
+  EXPECT_EQ((*tables)[0].routes.size(), 1u);
+  EXPECT_EQ((*tables)[1].routes.at(k_vip).network_interface_id, "eni-2");
+  EXPECT_EQ((*tables)[1].tags.at("cloudvip"), "prod");
+  auto whole = cloud.read_route_tables({.vpc_id = "vpc-1", .whole_vpc = true}, {k_vip});
+  ASSERT_TRUE(whole.has_value());
+  EXPECT_EQ(whole->size(), 2u);  // not rtb-x of vpc-2
+  EXPECT_EQ(cloud.calls("read_route_tables").size(), 2u);
+  EXPECT_FALSE(cloud.read_route_tables({.vpc_id = "vpc-1", .ids = {"rtb-x"}}, {k_vip}).has_value());
+  EXPECT_FALSE(cloud.read_route_tables({.vpc_id = "vpc-1", .ids = {"rtb-nope"}}, {k_vip}).has_value());
+}
+
+// A Cloud that does not override read_route_tables still answers it, through route_tables (no tags).
+class OnlyRouteTables final : public Cloud {
+ public:
+  explicit OnlyRouteTables(FakeCloud& inner) : m_inner(inner) {}
+  Result<Identity> identity(const std::string& mac) override { return m_inner.identity(mac); }
+  Result<std::vector<RouteTableView>> route_tables(const RouteTableSelector& s, const std::string& v,
+                                                   const Cidr& d) override {
+    return m_inner.route_tables(s, v, d);
+  }
+  Result<std::vector<RouteTableView>> all_route_tables(const std::string& v, const Cidr& d) override {
+    return m_inner.all_route_tables(v, d);
+  }
+  Result<std::vector<SubnetView>> subnets(const std::string& v) override { return m_inner.subnets(v); }
+  std::vector<Result<Applied>> point_routes(const std::vector<RouteChange>& c, bool d) override {
+    return m_inner.point_routes(c, d);
+  }
+  std::vector<Result<Applied>> delete_routes(const std::vector<RouteChange>& c, bool d) override {
+    return m_inner.delete_routes(c, d);
+  }
+  Result<ElasticIpView> elastic_ip(const std::string& a) override { return m_inner.elastic_ip(a); }
+  Result<Applied> associate_elastic_ip(const std::string& a, const std::string& e, const std::string& p,
+                                       bool d) override {
+    return m_inner.associate_elastic_ip(a, e, p, d);
+  }
+  Result<bool> source_dest_check(const std::string& e) override { return m_inner.source_dest_check(e); }
+  Result<Applied> set_source_dest_check(const std::string& e, bool on, bool d) override {
+    return m_inner.set_source_dest_check(e, on, d);
+  }
+  Result<Applied> assign_private_ip(const std::string& e, Ipv4Address a, bool d) override {
+    return m_inner.assign_private_ip(e, a, d);
+  }
+
+ private:
+  FakeCloud& m_inner;
+};
+
+TEST(CloudTest, TheDefaultReadRouteTablesAsksOncePerDestination) {
+  FakeCloud fake;
+  build_world(fake);
+  const Cidr other = *Cidr::parse("192.168.100.20/32");
+  fake.set_route("rtb-b", other, VipRoute{"eni-1", "i-1", "", "active"});
+  OnlyRouteTables cloud(fake);
+  auto tables = cloud.read_route_tables({.vpc_id = "vpc-1", .ids = {"rtb-a", "rtb-b"}}, {k_vip, other});
+  ASSERT_TRUE(tables.has_value()) << tables.error().to_string();
+  ASSERT_EQ(tables->size(), 2u);
+  EXPECT_EQ((*tables)[0].routes.at(k_vip).network_interface_id, "eni-2");
+  EXPECT_EQ((*tables)[1].routes.at(other).network_interface_id, "eni-1");
+  EXPECT_EQ(fake.calls("route_tables").size(), 2u);
+}
+
 }  // namespace
 }  // namespace cloudvip::testing

@@ -23,6 +23,14 @@ class FakeProcessRunner : public ProcessRunner {
     m_commands.push_back(command);
     return m_outcome;
   }
+  // Records the argv joined by spaces.
+  Result<ProcessResult> run_argv(const std::vector<std::string>& argv, Millis timeout) override {
+    std::string joined;
+    for (const std::string& arg : argv) {
+      joined += (joined.empty() ? "" : " ") + arg;
+    }
+    return run(joined, timeout);
+  }
   std::vector<std::string> commands() const {
     std::lock_guard lock(m_mutex);
     return m_commands;

@@ -33,6 +33,10 @@ class AwsCloud final : public Cloud {
   Result<std::vector<RouteTableView>> all_route_tables(const std::string& vpc_id,
                                                        const Cidr& destination) override;
   Result<std::vector<SubnetView>> subnets(const std::string& vpc_id) override;
+  // One DescribeRouteTables (aws_cloud_read.cc): scope.whole_vpc filters on vpc-id (tags come back with each
+  // table), else RouteTableId.N for the ids, each checked to have come back and to lie in scope.vpc_id.
+  Result<std::vector<RouteTableRoutes>> read_route_tables(const RouteTableScope& scope,
+                                                          const std::vector<Cidr>& destinations) override;
 
   // Round 1: one ReplaceRoute per change (CreateRoute where change.exists is false), all at once through
   // Ec2Client::call_all. Round 2, only when needed, again all at once: CreateRoute for the replaces EC2

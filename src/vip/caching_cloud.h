@@ -27,6 +27,10 @@ class CachingCloud final : public Cloud {
                                                        const Cidr& destination) override {
     return m_inner.all_route_tables(vpc_id, destination);
   }
+  Result<std::vector<RouteTableRoutes>> read_route_tables(const RouteTableScope& scope,
+                                                          const std::vector<Cidr>& destinations) override {
+    return m_inner.read_route_tables(scope, destinations);
+  }
   std::vector<Result<Applied>> point_routes(const std::vector<RouteChange>& changes, bool dry_run) override {
     return m_inner.point_routes(changes, dry_run);
   }

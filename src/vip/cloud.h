@@ -6,6 +6,7 @@
 // change (EC2 DryRun) and changes nothing; a permitted dry run returns Applied::dry_run_allowed.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -86,6 +87,23 @@ struct RouteChange {
                        // create (replace if it turns out to exist)
 };
 
+// Which route tables one read_route_tables call covers (the daemon: every table of every VIP, in one call).
+struct RouteTableScope {
+  std::string vpc_id;
+  std::vector<std::string> ids;  // these tables (each must exist and lie in vpc_id)
+  bool whole_vpc = false;        // every table of vpc_id instead (tag selectors are matched on `tags`)
+};
+
+// A route table with its routes for several destinations at once.
+struct RouteTableRoutes {
+  std::string id;
+  std::string vpc_id;
+  bool main = false;
+  std::map<std::string, std::string> tags;
+  std::map<Cidr, VipRoute> routes;  // keyed by canonical destination; only the destinations asked for that
+                                    // the table has a route for
+};
+
 class Cloud {
  public:
   virtual ~Cloud() = default;
@@ -105,6 +123,13 @@ class Cloud {
                                                                const Cidr& destination) = 0;
 
   virtual Result<std::vector<SubnetView>> subnets(const std::string& vpc_id) = 0;
+
+  // The tables of `scope`, each with its routes for every one of `destinations`: the daemon's periodic
+  // observation of all its VIPs. Providers answer with ONE read (AwsCloud: one DescribeRouteTables); this
+  // default asks route_tables/all_route_tables once per destination and knows no tags, so that a Cloud
+  // written before this method still works. Results: explicit ids in the order given, else the cloud's order.
+  virtual Result<std::vector<RouteTableRoutes>> read_route_tables(const RouteTableScope& scope,
+                                                                  const std::vector<Cidr>& destinations);
 
   // Points every route at once (the latency of one call, not of their sum). A replace that finds no route
   // creates it, and a create that finds one replaces it; never deletes. Results in input order.

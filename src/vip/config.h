@@ -43,6 +43,31 @@
 //                         tables.
 //   local_address         true (default): cloudvip puts the VIP on the interface. false when something else
 //                         (keepalived, Pacemaker's IPaddr2) does.
+//
+//   [vip.leader]          Optional, after its [[vip]]: where `cloudvip run` learns whether this member is the
+//                         primary (leader/leader_settings.h; docs/daemon.md, "Leader sources").
+//   source                Required: "patroni", "etcd", "iris", "command" or "trigger".
+//   hold_down, timeout,   Durations ("500ms", "5s", "1m" or seconds). hold_down: 0 to 600 s, default 0;
+//   poll_interval         timeout: 10 ms to 60 s, default 2 s; poll_interval: default [daemon] interval.
+//                         Neither timeout nor poll_interval for "trigger".
+//   url                   patroni: this member's own REST API base ("http://127.0.0.1:8008"); iris: the
+//                         mirror status page's whole URL. Required for both, refused for the others.
+//   command               command: argv list, the first element an absolute path; run without a shell.
+//   endpoints, key,       etcd: client URLs (http:// or https://), the leader key, this member's name
+//   member                (default: the hostname).
+//   username,             etcd: user/password authentication (both or neither); the password is read from
+//   password_file         password_file, never written in this file.
+//   ca_file, cert_file,   etcd: TLS files (absolute paths; cert_file and key_file together; https endpoints).
+//   key_file
+//   A key that belongs to another source is an error.
+//
+//   [daemon]              Optional; only `cloudvip run` reads it (daemon/daemon_settings.h).
+//   metrics               "HOST:PORT" for Prometheus /metrics, e.g. "127.0.0.1:9464"; absent: off. Any host
+//                         is accepted: a non-loopback one exposes the metrics to the network.
+//   control_socket        Absolute path of the control socket (at most 107 characters). Default
+//                         /run/cloudvip/control.sock.
+//   interval              How often every VIP's tables are observed: 100 ms to 1 h. Default 5 s.
+//   failover_timeout      One failover's budget for retried writes: 100 ms to 600 s. Default 10 s.
 #pragma once
 
 #include <filesystem>

@@ -53,23 +53,6 @@ std::string interface_name_problem(std::string_view text) {
   return "";
 }
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) {
-    row[j] = j;
-  }
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace
 
 std::unexpected<Error> config_error(std::string_view key, std::string_view message) {
@@ -237,7 +220,7 @@ Result<Millis> check_timeout_seconds(double seconds, std::string_view shown, std
   return Millis(std::llround(seconds * 1000.0));
 }
 
-Result<Millis> parse_timeout(std::string_view text, std::string_view key) {
+std::optional<double> parse_seconds(std::string_view text) {
   std::string_view number = trim(text);
   double scale = 1.0;
   if (number.ends_with("ms")) {
@@ -252,12 +235,20 @@ Result<Millis> parse_timeout(std::string_view text, std::string_view key) {
   double value = 0;
   auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
   if (number.empty() || ec != std::errc() || end != number.data() + number.size()) {
+    return std::nullopt;
+  }
+  return value * scale;
+}
+
+Result<Millis> parse_timeout(std::string_view text, std::string_view key) {
+  std::optional<double> seconds = parse_seconds(text);
+  if (!seconds) {
     return config_error(key,
                         in_quotes(text) +
                             " is not a duration (expected seconds, or a number with ms, s or m, e.g. 10, "
                             "2.5s or 500ms)");
   }
-  return check_timeout_seconds(value * scale, text, key);
+  return check_timeout_seconds(*seconds, text, key);
 }
 
 Result<std::string> check_profile(std::string_view text, std::string_view key) {
@@ -311,34 +302,6 @@ Result<int> check_max_attempts(long long value, std::string_view key) {
     return fail(ErrorCode::config, message);
   }
   return options->max_attempts;
-}
-
-std::optional<std::string_view> closest_name(std::string_view unknown,
-                                             std::span<const std::string_view> known) {
-  std::string lower = to_lower(unknown);
-  std::optional<std::string_view> best;
-  size_t best_distance = 3;
-  for (std::string_view name : known) {
-    // A typo of one letter, or of two in a longer name: more would suggest unrelated words.
-    size_t limit = name.size() <= 4 ? 1 : 2;
-    size_t distance = edit_distance(lower, name);
-    if (distance <= limit && distance < best_distance) {
-      best = name;
-      best_distance = distance;
-    }
-  }
-  return best;
-}
-
-std::string join_names(std::span<const std::string_view> names) {
-  std::string out;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) {
-      out += i + 1 == names.size() ? " and " : ", ";
-    }
-    out += names[i];
-  }
-  return out;
 }
 
 }  // namespace cloudvip

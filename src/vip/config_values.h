@@ -12,6 +12,7 @@
 #include "common/cidr.h"
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/toml_reader.h"  // closest_name, join_names
 #include "vip/config.h"
 
 namespace cloudvip {
@@ -48,7 +49,9 @@ Result<std::string> check_label(std::string_view text, const std::optional<std::
 Result<VipMode> check_mode(std::string_view text, std::string_view key);
 // A timeout in seconds, above 0 and at most k_max_timeout.
 Result<Millis> check_timeout_seconds(double seconds, std::string_view shown, std::string_view key);
-// The same from text: "10", "2.5", "2.5s", "500ms", "1m".
+// "10", "2.5", "2.5s", "500ms", "1m" in seconds; nullopt when the text is not a duration.
+std::optional<double> parse_seconds(std::string_view text);
+// A timeout from text: "10", "2.5", "2.5s", "500ms", "1m".
 Result<Millis> parse_timeout(std::string_view text, std::string_view key);
 // A profile name of the AWS config file: not empty or blank.
 Result<std::string> check_profile(std::string_view text, std::string_view key);
@@ -59,11 +62,5 @@ Result<std::string> check_endpoint(std::string_view text, std::string_view key);
 Result<std::string> check_imds_endpoint(std::string_view text, std::string_view key);
 // 1..k_max_attempts_limit (aws/retry.h).
 Result<int> check_max_attempts(long long value, std::string_view key);
-
-// The known name closest to `unknown` (a typo of one or two letters), if any.
-std::optional<std::string_view> closest_name(std::string_view unknown,
-                                             std::span<const std::string_view> known);
-// "a, b and c".
-std::string join_names(std::span<const std::string_view> names);
 
 }  // namespace cloudvip

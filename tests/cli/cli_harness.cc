@@ -251,6 +251,9 @@ RunResult run_cloudvip(const std::vector<std::string>& args, const Env& env, int
   for (const auto& [key, value] : full) {
     env_text.push_back(key + "=" + value);
   }
+  if (!env.contains("CLOUDVIP_CONTROL_SOCKET")) {
+    env_text.push_back(std::string("CLOUDVIP_CONTROL_SOCKET=") + k_no_daemon_socket);
+  }
   int out[2], err[2];
   if (pipe(out) != 0 || pipe(err) != 0) {
     throw std::runtime_error("pipe failed");

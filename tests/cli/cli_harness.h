@@ -86,7 +86,12 @@ class Sim {
   std::map<std::string, std::string> m_imds;
 };
 
-// Runs the cloudvip binary with `args` and the environment `env` plus PATH, over the offline defaults
+// Where run_cloudvip points the control socket unless `env` sets CLOUDVIP_CONTROL_SOCKET: a path where no
+// daemon can listen, so no test hands its command to a `cloudvip run` of this machine.
+inline constexpr const char* k_no_daemon_socket = "/nonexistent/cloudvip-tests/control.sock";
+
+// Runs the cloudvip binary with `args` and the environment `env` plus PATH (and
+// CLOUDVIP_CONTROL_SOCKET=k_no_daemon_socket unless `env` sets it), over the offline defaults
 // (testing::offline_defaults(): IMDS and EC2 at the process's tripwire) for what `env` does not name; killed
 // after `timeout_ms`.
 RunResult run_cloudvip(const std::vector<std::string>& args, const Env& env, int timeout_ms = 20000);
