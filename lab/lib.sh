@@ -120,3 +120,7 @@ lab_acquire() {
   lab_vip_flags
   lab_cloudvip "$name" "$m" "$work" acquire "${LAB_VIP_FLAGS[@]}"
 }
+
+# The Patroni mode's configuration and checks (lab/patroni-up).
+# shellcheck source=patroni-lib.sh
+. "$LAB_ROOT/lab/patroni-lib.sh"
