@@ -96,6 +96,7 @@ postgresql:
   pg_hba:
     - local all all trust
     - host replication replicator 10.109.10.0/24 trust
+    - host replication replicator 127.0.0.1/32 trust
     - host all all 10.109.10.0/24 trust
     - host all all 127.0.0.1/32 trust
   authentication:
