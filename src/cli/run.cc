@@ -11,6 +11,9 @@
 #include "daemon/notifier.h"
 #include "daemon/reconciler.h"
 #include "daemon/signal_watcher.h"
+#include "leader/command_source.h"
+#include "leader/iris_source.h"
+#include "leader/patroni_source.h"
 
 namespace cloudvip::cli {
 namespace {
@@ -24,6 +27,27 @@ Result<Config> daemon_config(const Options& options, const Environment& env) {
   Config config = settings->config;
   config.vips = settings->vips;
   return config;
+}
+
+// The source a [vip.leader] names (trigger VIPs never get here: the daemon holds their answer itself).
+Result<std::unique_ptr<LeaderSource>> make_source(const VipSpec& spec, Millis daemon_interval,
+                                                  HttpTransport& http, ProcessRunner& runner, Clock& clock) {
+  const LeaderSettings& leader = *spec.leader;
+  Millis interval = leader.poll_interval.value_or(daemon_interval);
+  switch (leader.source) {
+    case LeaderSourceKind::patroni:
+      return make_patroni_source(leader, http, clock, interval);
+    case LeaderSourceKind::iris:
+      return make_iris_source(leader, http, clock, interval);
+    case LeaderSourceKind::command:
+      return make_command_source(leader, runner, clock, interval);
+    case LeaderSourceKind::etcd:
+    case LeaderSourceKind::trigger:
+      break;
+  }
+  return fail(ErrorCode::config, "vip " + spec.name +
+                                     ": [vip.leader] source = \"etcd\" is not in this build yet; use "
+                                     "patroni, iris, command or trigger");
 }
 
 }  // namespace
@@ -40,6 +64,7 @@ int run_daemon(Wiring& wiring, const Settings& settings, const Options& options,
     return 1;
   }
   SystemdNotifier notifier(env);
+  RealProcessRunner runner;
   const DaemonSettings& daemon_settings = settings.config.daemon;
   ReconcilerOptions options_for_reconciler;
   options_for_reconciler.interval = daemon_settings.interval;
@@ -53,10 +78,10 @@ int run_daemon(Wiring& wiring, const Settings& settings, const Options& options,
       .metrics = metrics,
       .log = log,
       .notifier = notifier,
-      .make_source = [&](const VipSpec& spec) -> Result<std::unique_ptr<LeaderSource>> {
-        return fail(ErrorCode::config,
-                    "vip " + spec.name + ": this build has no leader sources yet; use a trigger VIP");
-      },
+      .make_source =
+          [&](const VipSpec& spec) {
+            return make_source(spec, daemon_settings.interval, wiring.transport(), runner, wiring.clock());
+          },
       .load_config = [&] { return daemon_config(options, env); },
   };
   Daemon daemon(parts, options_for_reconciler);
