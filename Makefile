@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test unit demo bench install format format-check clean
+.PHONY: all deps configure build test unit demo demo-patroni bench install format format-check clean
 
 all: build
 
@@ -27,6 +27,10 @@ test: format-check unit
 # The VIP failover in an emulated VPC made of network namespaces (needs root; lab/demo builds first).
 demo:
 	@CLOUDVIP_BUILD=$(abspath $(BUILD)) lab/demo
+
+# A real PostgreSQL failover: Patroni + etcd in the emulated VPC, the VIP following the leader (needs root).
+demo-patroni:
+	@CLOUDVIP_BUILD=$(abspath $(BUILD)) lab/demo-patroni
 
 bench: build
 	python3 bench/failover_bench.py --sim $(BUILD)/cloudvip-sim --cloudvip $(BUILD)/cloudvip
