@@ -33,7 +33,6 @@ def main():
     for spec in argv[5:]:
         name, ip, eni = spec.split("=")
         members[name] = (ip, eni)
-    ip_to_member = {ip: name for name, (ip, _) in members.items()}
     writes_route = [c for c in calls if c.get("kind") == "ec2" and c.get("action") in ("ReplaceRoute", "CreateRoute")]
 
     triggers = [(t, text) for t, text in events if text.startswith("trigger:")]
@@ -41,7 +40,7 @@ def main():
     for i, (when, text) in enumerate(triggers):
         until = triggers[i + 1][0] if i + 1 < len(triggers) else float("inf")
         new = text.split()[-1]
-        ip, eni = members[new]
+        _, eni = members[new]
         item = {"trigger": text[len("trigger: "):], "at_ms": when - t0, "new": new}
         promoted = [t for t, (name, code) in ((t, w[:2]) for t, w in watch) if when <= t < until and name == new
                     and code == "200"]
@@ -52,7 +51,7 @@ def main():
             if c["status"] == 200 and params.get("NetworkInterfaceId") == eni and when <= c["time_ms"] < until:
                 tables.setdefault(params["RouteTableId"], c["time_ms"] + c.get("latency_ms", 0) - when)
         item["route_tables_ms"] = tables
-        first = [t for t, w in writes if when <= t < until and w[0] == "ok" and ip_to_member.get(w[2]) == new]
+        first = [t for t, w in writes if when <= t < until and w[0] == "ok" and w[3] == new]
         item["first_write_on_new_ms"] = first[0] - when if first else None
         between = [w[0] for t, w in writes if when <= t < (first[0] if first else until)]
         item["client_before_first_write"] = {k: between.count(k) for k in sorted(set(between))}
@@ -72,9 +71,9 @@ def main():
                                    f"{params.get('NetworkInterfaceId')} ({c['status']} {c.get('error_code', '')})"))
     run = None
     for t, w in writes + [(None, None)]:
-        key = None if w is None else (w[0], w[2] if w[0] in ("ok", "unconfirmed", "readonly") else "")
+        key = None if w is None else (w[0], f"{w[3]} ({w[2]})" if w[0] in ("ok", "unconfirmed", "readonly") else "")
         if run and key != run[0]:
-            label = f"{run[0][0]} {ip_to_member.get(run[0][1], run[0][1])}".strip()
+            label = f"{run[0][0]} {run[0][1]}".strip()
             rows.append((run[1], f"client: {run[3]:4d} x {label} ({run[1] - t0}..{run[2] - t0}){run[4]}"))
             run = None
         if key is None:

@@ -2,14 +2,17 @@
 """pgwriter.py HOST [--interval 0.1] [--duration 100]: a PostgreSQL client that writes one row every --interval
 seconds to HOST:5432 (the VIP), for at most --duration seconds, and prints one line per attempt:
 
-  EPOCH_MS ok ID SERVER IN_RECOVERY      the INSERT was acknowledged (autocommit: COMMIT returned) by SERVER
-                                         (inet_server_addr()); IN_RECOVERY is pg_is_in_recovery() (f on a primary)
-  EPOCH_MS unconfirmed ID SERVER ...     the server warned that the commit might not have reached the
-                                         synchronous standby (not counted as acknowledged)
-  EPOCH_MS readonly - SERVER t           connected to a replica: the INSERT was refused
+  EPOCH_MS ok ID SERVER MEMBER IN_RECOVERY   the INSERT was acknowledged (autocommit: COMMIT returned);
+                                  SERVER is inet_server_addr() (the VIP), MEMBER the lab member that answered
+                                  (a or b, from its data directory), IN_RECOVERY pg_is_in_recovery() (f: primary)
+  EPOCH_MS unconfirmed ID SERVER MEMBER f  the server warned that the commit might not have reached the
+                                  synchronous standby (not counted as acknowledged)
+  EPOCH_MS readonly - SERVER MEMBER t      connected to a replica: the INSERT was refused
   EPOCH_MS error - TEXT                  no connection, or it broke (reconnects on the next attempt)
 
-IDs are consecutive per attempt; the table cvlab_writes(id, at_ms) is created on first contact. A broken peer
+EPOCH_MS is when the answer came (the write's acknowledgement), and every line ends with started=EPOCH_MS, when
+the attempt began: a connection attempt may wait for a SYN retransmission until the route moves. IDs are
+consecutive per attempt; the table cvlab_writes(id, at_ms) is created on first contact. A broken peer
 is noticed within about 1.5 s (connect_timeout 1 s, tcp_user_timeout 1500 ms, keepalives): never a hang.
 Python 3 from Debian (/usr/bin/python3): python3-psycopg2 is installed for it."""
 import argparse
@@ -18,8 +21,11 @@ import time
 
 import psycopg2
 
-QUERY = ("INSERT INTO cvlab_writes (id, at_ms) VALUES (%s, %s) "
-         "RETURNING host(inet_server_addr()), pg_is_in_recovery()")
+# inet_server_addr() is the address the connection arrived at: the VIP, on whichever member holds it. The member
+# itself is told by its data directory (STATE/pg-MEMBER/data), which differs between a and b.
+SERVER = ("host(inet_server_addr()), substring(current_setting('data_directory') from '/pg-([a-z])/data$'), "
+          "pg_is_in_recovery()")
+QUERY = "INSERT INTO cvlab_writes (id, at_ms) VALUES (%s, %s) RETURNING " + SERVER
 
 
 def connect(host):
@@ -41,15 +47,15 @@ def attempt(conn, host, row_id, started):
     try:
         with conn.cursor() as cur:
             cur.execute(QUERY, (row_id, started))
-            server, recovery = cur.fetchone()
+            server, member, recovery = cur.fetchone()
     except psycopg2.errors.ReadOnlySqlTransaction:
         with conn.cursor() as cur:
-            cur.execute("SELECT host(inet_server_addr()), pg_is_in_recovery()")
-            server, recovery = cur.fetchone()
-        return conn, f"readonly - {server} {'t' if recovery else 'f'}"
+            cur.execute("SELECT " + SERVER)
+            server, member, recovery = cur.fetchone()
+        return conn, f"readonly - {server} {member} {'t' if recovery else 'f'}"
     unconfirmed = any("might not have been replicated" in n for n in conn.notices)
     kind = "unconfirmed" if unconfirmed else "ok"
-    return conn, f"{kind} {row_id} {server} {'t' if recovery else 'f'}"
+    return conn, f"{kind} {row_id} {server} {member} {'t' if recovery else 'f'}"
 
 
 def main():
@@ -76,7 +82,7 @@ def main():
                 except psycopg2.Error:
                     pass
             conn = None
-        print(started, outcome, flush=True)
+        print(int(time.time() * 1000), outcome, f"started={started}", flush=True)
         next_start += args.interval
         time.sleep(max(0.0, next_start - time.monotonic()))
     return 0

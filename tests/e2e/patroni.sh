@@ -63,10 +63,10 @@ echo "cluster up in $(($(lab_now_ms) - t_start)) ms (following: $follow)"
 
 lab_spawn "$name" "$LAB_NS_CLIENT" pgwriter "$work/writes" "$LAB_PY" "$LAB_ROOT/lab/pgwriter.py" "$LAB_VIP" \
   --interval 0.1 --duration 200
-writes_on() { awk -v ip="$1" -v t="$2" '$1 >= t && $2 == "ok" && $4 == ip {f=1} END {exit !f}' "$work/writes"; }
-# only_on IP SINCE UNTIL: at least 5 writes started in [SINCE, UNTIL), every one acknowledged by IP.
+writes_on() { awk -v m="$1" -v t="$2" '$1 >= t && $2 == "ok" && $5 == m {f=1} END {exit !f}' "$work/writes"; }
+# only_on MEMBER SINCE UNTIL: at least 5 writes started in [SINCE, UNTIL), every one acknowledged by MEMBER.
 only_on() {
-  awk -v ip="$1" -v s="$2" -v u="$3" '$1 >= s && $1 < u {n++; if ($2 != "ok" || $4 != ip) bad++}
+  awk -v m="$1" -v s="$2" -v u="$3" '$1 >= s && $1 < u {n++; if ($2 != "ok" || $5 != m) bad++}
     END {exit (bad || n < 5)}' "$work/writes"
 }
 calls() { lab_in "$name" router curl -s -m 5 "$LAB_SIM_LOCAL/_sim/calls"; }
@@ -84,7 +84,7 @@ print(n)' "$@"
 }
 
 # 1. a serves the client's writes.
-if lab_wait_for 15 writes_on "$LAB_IP_A" 0; then
+if lab_wait_for 15 writes_on a 0; then
   pass "the client writes through the VIP $LAB_VIP:5432 and a ($LAB_IP_A) answers"
 else
   fail "no write acknowledged by a within 15 s: $(tail -n 3 "$work/writes" | tr '\n' ' ')"
@@ -93,8 +93,8 @@ fi
 # 2. Crash of a.
 t_crash=$(lab_now_ms)
 kill -KILL "$(cat "$state/patroni-a.pid")" "$(head -n 1 "$state/pg-a/data/postmaster.pid")"
-if lab_wait_for 60 writes_on "$LAB_IP_B" "$t_crash"; then
-  first=$(awk -v ip="$LAB_IP_B" -v t="$t_crash" '$1 >= t && $2 == "ok" && $4 == ip {print $1; exit}' "$work/writes")
+if lab_wait_for 60 writes_on b "$t_crash"; then
+  first=$(awk -v t="$t_crash" '$1 >= t && $2 == "ok" && $5 == "b" {print $1; exit}' "$work/writes")
   pass "after a's crash the client's writes land on b through the VIP: $((first - t_crash)) ms (bound 60 s)"
 else
   fail "no write acknowledged by b within 60 s of a's crash: $(tail -n 3 "$work/writes" | tr '\n' ' ')"
@@ -106,7 +106,7 @@ if lab_wait_for 90 lab_patroni_is_replica "$name" a; then
   sleep 6 # three daemon intervals (2 s) and thirty polls of the source (200 ms) with a as a running replica
   to_a=$(route_writes_since "$t_crash" "$LAB_ENI_A")
   now=$(lab_now_ms)
-  if [ "$to_a" = 0 ] && lab_route_points_at "$name" "$LAB_ENI_B" && only_on "$LAB_IP_B" $((now - 3000)) "$now"; then
+  if [ "$to_a" = 0 ] && lab_route_points_at "$name" "$LAB_ENI_B" && only_on b $((now - 3000)) "$now"; then
     pass "a is back as a replica; no route write pointing at a since the crash, the route and the writes stay on b"
   else
     fail "a back as a replica: $to_a route writes to a's ENI since the crash; route at b: $(lab_route_points_at \
@@ -122,7 +122,7 @@ kill -KILL "$(cat "$state/etcd.pid")"
 sleep 20 # two Patroni TTLs (10 s): without failsafe_mode the primary would have demoted itself by now
 now=$(lab_now_ms)
 writes=$(route_writes_since "$t_etcd")
-if [ "$writes" = 0 ] && lab_route_points_at "$name" "$LAB_ENI_B" && only_on "$LAB_IP_B" $((now - 5000)) "$now"; then
+if [ "$writes" = 0 ] && lab_route_points_at "$name" "$LAB_ENI_B" && only_on b $((now - 5000)) "$now"; then
   pass "etcd stopped for 20 s: no route write, and the client keeps writing to b through the VIP"
 else
   fail "etcd stopped: $writes route writes; last writes: $(tail -n 3 "$work/writes" | tr '\n' ' ')"
