@@ -49,7 +49,7 @@ pass() { echo "PASS: $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 
 if ! "$LAB_ROOT/lab/patroni-up" "$name" --follow "$follow" >"$work/up.log" 2>&1; then
-  if grep -q "has no leader sources\|not supported by this build\|no etcd source" "$work/up.log"; then
+  if grep -q "has no leader sources\|is not in this build\|no etcd source" "$work/up.log"; then
     echo "SKIP: this build's cloudvip run cannot follow '$follow': $(grep -m1 'cloudvip run on' "$work/up.log")"
     exit 77
   fi
