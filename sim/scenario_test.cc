@@ -141,8 +141,9 @@ TEST(ScenarioTest, ReportsAMissingFile) {
 }
 
 TEST(ScenarioTest, RefusesUnknownKeys) {
-  expect_problem("[[subnet]]\nid = \"subnet-cccccccc\"\nvpc = \"vpc-11111111\"\ncidrr = \"10.0.0.128/26\"\n",
-                 {"subnet[2].cidrr", "is not a known key", "did you mean 'cidr'", "id, vpc, cidr, az and tags"});
+  expect_problem(
+      "[[subnet]]\nid = \"subnet-cccccccc\"\nvpc = \"vpc-11111111\"\ncidrr = \"10.0.0.128/26\"\n",
+      {"subnet[2].cidrr", "is not a known key", "did you mean 'cidr'", "id, vpc, cidr, az and tags"});
   expect_problem("regoin = \"x\"\n", {"regoin: 'x' is not a known key"});
 }
 

@@ -13,6 +13,7 @@
 #include "daemon/signal_watcher.h"
 #include "leader/command_source.h"
 #include "leader/iris_source.h"
+#include "leader/leader_source_factory.h"
 #include "leader/patroni_source.h"
 
 namespace cloudvip::cli {
@@ -31,7 +32,8 @@ Result<Config> daemon_config(const Options& options, const Environment& env) {
 
 // The source a [vip.leader] names (trigger VIPs never get here: the daemon holds their answer itself).
 Result<std::unique_ptr<LeaderSource>> make_source(const VipSpec& spec, Millis daemon_interval,
-                                                  HttpTransport& http, ProcessRunner& runner, Clock& clock) {
+                                                  HttpTransport& http, ProcessRunner& runner, Clock& clock,
+                                                  Logger& log) {
   const LeaderSettings& leader = *spec.leader;
   Millis interval = leader.poll_interval.value_or(daemon_interval);
   switch (leader.source) {
@@ -42,12 +44,12 @@ Result<std::unique_ptr<LeaderSource>> make_source(const VipSpec& spec, Millis da
     case LeaderSourceKind::command:
       return make_command_source(leader, runner, clock, interval);
     case LeaderSourceKind::etcd:
+      return make_leader_source(leader, {http, runner, clock, log, interval});
     case LeaderSourceKind::trigger:
       break;
   }
-  return fail(ErrorCode::config, "vip " + spec.name +
-                                     ": [vip.leader] source = \"etcd\" is not in this build yet; use "
-                                     "patroni, iris, command or trigger");
+  return fail(ErrorCode::config,
+              "vip " + spec.name + ": [vip.leader] source = \"trigger\" has no source to build");
 }
 
 }  // namespace
@@ -80,7 +82,8 @@ int run_daemon(Wiring& wiring, const Settings& settings, const Options& options,
       .notifier = notifier,
       .make_source =
           [&](const VipSpec& spec) {
-            return make_source(spec, daemon_settings.interval, wiring.transport(), runner, wiring.clock());
+            return make_source(spec, daemon_settings.interval, wiring.transport(), runner, wiring.clock(),
+                               log);
           },
       .load_config = [&] { return daemon_config(options, env); },
   };
