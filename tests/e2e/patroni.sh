@@ -130,8 +130,8 @@ fi
 if [ "$follow" = etcd ]; then
   frozen=0
   for m in a b; do
-    lab_cloudvip "$name" "$m" "$work" --config "$state/cloudvip-$m/cloudvip.toml" \
-      --control-socket "$state/cloudvip-$m/control.sock" --json status \
+    lab_cloudvip "$name" "$m" "$work" status --config "$state/cloudvip-$m/cloudvip.toml" \
+      --control-socket "$state/cloudvip-$m/control.sock" --json \
       >"$work/status-$m.json" 2>&1
     grep -q '"frozen"' "$work/status-$m.json" && frozen=$((frozen + 1))
   done
