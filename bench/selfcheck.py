@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Self-check of the failover benchmark's harness (ctest: bench_selfcheck). Runs bench/failover_bench.py at
 its smallest (1 route table, 1 repetition, 0 ms latency, no warm-up; cloudvip and the aws CLI) into a
-temporary directory and asserts that it produced a well-formed table: every row has every column, both
-tools' rows were measured (a cloudvip row that says "not measured" fails), the measured cells hold numbers,
-the JSON matches. It asserts no timing: speed goals live in `make bench`.
+temporary directory and asserts that it produced a well-formed table (and a daemon cell row): every row has every
+column, both tools' rows were measured (a cloudvip row that says "not measured" fails), the measured cells hold
+numbers, the JSON matches. It asserts no timing: speed goals live in `make bench`.
 Exit 0 pass, 1 fail, 77 skipped (no aws CLI)."""
 
 import argparse
@@ -51,6 +51,18 @@ def check_measured(row):
         fail(f"{row['tool']}: EC2 calls {row['EC2 calls']}, peak RSS {row['peak RSS MiB']}")
 
 
+def check_daemon(section):
+    """The daemon cell: one row for 1 route table with a measured time, a ratio, 1 write, and the idle line."""
+    rows = [line for line in section.splitlines() if line.startswith("| 1 |")]
+    if not rows:
+        fail(f"no daemon cell row for 1 route table in:\n{section}")
+    cells = [c.strip() for c in rows[0].strip().strip("|").split("|")]
+    if len(cells) != 6 or not re.match(r"^\d+(\.\d+)? ms \(", cells[2]) or cells[4] != "1":
+        fail(f"daemon cell row is not measured: {cells}")
+    if not re.search(r"Idle daemon .*: \d+(\.\d+)? EC2 calls per minute", section):
+        fail(f"no idle daemon line in:\n{section}")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--sim", required=True)
@@ -64,9 +76,10 @@ def main():
         argv = [
             sys.executable, os.path.join(HERE, "failover_bench.py"), "--sim", args.sim, "--cloudvip", args.cloudvip,
             "--tables", "1", "--latencies", "0", "--reps", "1", "--tools", "cloudvip,aws-cli", "--no-warmup",
-            "--budget", "90", "--out", out,
+            "--budget", "70", "--out", out,
+            "--daemon-tables", "1", "--daemon-reps", "1", "--daemon-idle", "5", "--daemon-budget", "40",
         ]
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=110)
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=150)
         if done.returncode != 0:
             fail(f"failover_bench.py exit {done.returncode}:\n{done.stderr[-3000:]}\n{done.stdout[-3000:]}")
         with open(out, encoding="utf-8") as f:
@@ -78,6 +91,8 @@ def main():
         for key in ("date", "machine", "command", "aws CLI", "cloudvip"):
             if not re.search(rf"^- {re.escape(key)}: \S", text, re.M):
                 fail(f"no '{key}' line")
+        text, _, daemon = text.partition("\n## cloudvip run (the daemon)")
+        check_daemon(daemon)
         rows = table_rows(text)
         by_tool = {r["tool"]: r for r in rows}
         aws = by_tool.get(TOOL_TITLES["aws-cli"])

@@ -60,6 +60,7 @@ int run_daemon(Wiring& wiring, const Settings& settings, const Options& options,
   declare_daemon_metrics(metrics);
   declare_reconciler_metrics(metrics);
   wiring.meter_ec2(metrics);
+  wiring.set_max_parallel(64);
   Result<Cloud*> cloud = wiring.cloud();
   if (!cloud) {
     print_error(cloud.error());

@@ -15,8 +15,13 @@ Wiring::~Wiring() = default;
 
 HttpTransport& Wiring::transport() {
   if (!m_transport) {
-    m_transport =
-        std::make_unique<CurlTransport>(m_env, CurlTransportOptions{.ca_bundle = m_settings.ca_bundle});
+    m_transport = std::make_unique<CurlTransport>(m_env, [&] {
+      CurlTransportOptions options{.ca_bundle = m_settings.ca_bundle};
+      if (m_max_parallel > 0) {
+        options.max_parallel = m_max_parallel;
+      }
+      return options;
+    }());
     if (m_metrics != nullptr) {
       m_metered = std::make_unique<MeteredTransport>(*m_transport, *m_metrics);
     }

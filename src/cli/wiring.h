@@ -37,6 +37,9 @@ class Wiring {
   // Counts every EC2 call into `metrics` (cloudvip_ec2_calls_total; `cloudvip run`). REQUIRES: called
   // before transport() is first used; `metrics` outlives the Wiring.
   void meter_ec2(Metrics& metrics) { m_metrics = &metrics; }
+  // At most this many requests of one send_all at once (`cloudvip run`: a whole write round of up to 64
+  // tables in one go). REQUIRES: called before transport() is first used.
+  void set_max_parallel(size_t requests) { m_max_parallel = requests; }
   Imds& imds();
   CredentialsProvider& credentials();
   // The settings' region, else the instance's from IMDS (asked once).
@@ -56,6 +59,7 @@ class Wiring {
   RealProcessRunner m_runner;
   std::unique_ptr<CurlTransport> m_transport;
   Metrics* m_metrics = nullptr;
+  size_t m_max_parallel = 0;  // 0: CurlTransport's default
   std::unique_ptr<HttpTransport> m_metered;
   std::unique_ptr<Imds> m_imds;
   std::unique_ptr<ChainCredentialsProvider> m_credentials;
