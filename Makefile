@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 PREFIX ?= /usr
 DESTDIR ?=
 
-.PHONY: all deps configure build programs test unit demo bench install deb deb-test format format-check clean
+.PHONY: all deps configure build programs test unit demo demo-patroni bench install deb deb-test format format-check clean
 
 all: build
 
@@ -34,6 +34,10 @@ programs:
 # The VIP failover in an emulated VPC made of network namespaces (needs root).
 demo:
 	@CLOUDVIP_BUILD=$(abspath $(BUILD)) lab/demo
+
+# A real PostgreSQL failover: Patroni + etcd in the emulated VPC, the VIP following the leader (needs root).
+demo-patroni:
+	@CLOUDVIP_BUILD=$(abspath $(BUILD)) lab/demo-patroni
 
 bench: build
 	python3 bench/failover_bench.py --sim $(BUILD)/cloudvip-sim --cloudvip $(BUILD)/cloudvip

@@ -75,7 +75,12 @@ lab_load() {
 # lab_cli_has SUBCOMMAND: whether this build's cloudvip has it.
 # (CLI11 answers --help with exit 0 and the top-level help, whose examples name every command, even for a
 # subcommand it lacks: only the subcommand's own usage line tells.)
-lab_cli_has() { "$LAB_BUILD/cloudvip" "$1" --help 2>&1 | grep -q "^Usage: cloudvip $1 "; }
+# (The help is read whole before grep looks at it: with pipefail, grep -q leaving early would fail the pipe.)
+lab_cli_has() {
+  local help
+  help=$("$LAB_BUILD/cloudvip" "$1" --help 2>&1)
+  grep -q "^Usage: cloudvip $1 " <<<"$help"
+}
 
 # lab_require_cli SUBCOMMAND...: returns 1, saying on stderr what is missing, unless this build has the
 # cloudvip binary and every SUBCOMMAND. The lab exercises cloudvip itself: there is no fallback.
@@ -120,3 +125,7 @@ lab_acquire() {
   lab_vip_flags
   lab_cloudvip "$name" "$m" "$work" acquire "${LAB_VIP_FLAGS[@]}"
 }
+
+# The Patroni mode's configuration and checks (lab/patroni-up).
+# shellcheck source=patroni-lib.sh
+. "$LAB_ROOT/lab/patroni-lib.sh"
