@@ -4,7 +4,11 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test unit demo bench install format format-check clean
+FUZZ_SECONDS ?= 600
+SOAK_ROUNDS ?= 1000
+
+.PHONY: all deps configure build test unit demo bench install format format-check clean soak fuzz fuzz-ci \
+	test-sanitize
 
 all: build
 
@@ -31,6 +35,23 @@ demo:
 bench: build
 	python3 bench/failover_bench.py --sim $(BUILD)/cloudvip-sim --cloudvip $(BUILD)/cloudvip
 
+# The fault campaign, long (tests/faults/campaign.py; `make test` runs 100 rounds as the fault_campaign test).
+soak: build
+	python3 tests/faults/campaign.py --sim $(BUILD)/cloudvip-sim --cloudvip $(BUILD)/cloudvip \
+		--rounds $(SOAK_ROUNDS) --crash-rounds 10 --table --json $(BUILD)/soak.json
+
+# libFuzzer (clang-16, build-fuzz/): every target FUZZ_SECONDS; fuzz-ci about 20 s each over the corpus.
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) scripts/fuzz
+
+fuzz-ci: deps
+	JOBS=$(JOBS) scripts/fuzz --ci
+
+# The unit, integration and CLI tests under ASan+UBSan (build-asan/), the threaded tests under TSan
+# (build-tsan/).
+test-sanitize: deps
+	JOBS=$(JOBS) scripts/sanitize
+
 install: build
 	install -D -m 0755 $(BUILD)/cloudvip $(DESTDIR)/usr/local/bin/cloudvip
 
@@ -42,4 +63,4 @@ format-check: deps
 	if [ -n "$$files" ]; then clang-format --dry-run -Werror $$files; fi
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-fuzz build-asan build-tsan

@@ -1,17 +1,36 @@
 // A Cloud that serves identity() and subnets() from an IdentityCache and forwards everything else to the
 // cloud it wraps (acquire's hot path: no IMDS round trips when this boot has already been seen). A miss asks
 // the wrapped cloud and stores a successful answer; errors are never cached.
+//
+// A cached identity is checked, where that is cheap, against who the metadata service says we are
+// (InstanceIdCheck): one local IMDS request, no EC2 call. When they disagree the entry is refused, the
+// identity is read again and the entry rewritten; when the check cannot answer (IMDS slow or down) the entry
+// is trusted, since it was keyed by this boot and this metadata service and serving failovers while IMDS is
+// unwell is what the cache is for.
 #pragma once
 
+#include "common/log.h"
 #include "vip/cloud.h"
 #include "vip/identity_cache.h"
 
 namespace cloudvip {
 
+// Who the metadata service says this instance is. Abstract so tests answer without an IMDS; production is
+// ImdsInstanceIdCheck (imds_identity.h), one IMDS GET with a short timeout.
+class InstanceIdCheck {
+ public:
+  virtual ~InstanceIdCheck() = default;
+  // The instance id, or an error when the metadata service did not answer in time.
+  virtual Result<std::string> instance_id() = 0;
+};
+
 class CachingCloud final : public Cloud {
  public:
   // Keeps references: `inner` and `cache` must outlive this object.
   CachingCloud(Cloud& inner, IdentityCache& cache) : m_inner(inner), m_cache(cache) {}
+  // With a check of cached identities (kept by reference; it and `logger` must outlive this object).
+  CachingCloud(Cloud& inner, IdentityCache& cache, InstanceIdCheck& check, Logger& logger)
+      : m_inner(inner), m_cache(cache), m_check(&check), m_logger(&logger) {}
 
   Result<Identity> identity(const std::string& mac) override;
   Result<std::vector<SubnetView>> subnets(const std::string& vpc_id) override;
@@ -56,6 +75,8 @@ class CachingCloud final : public Cloud {
  private:
   Cloud& m_inner;
   IdentityCache& m_cache;
+  InstanceIdCheck* m_check = nullptr;
+  Logger* m_logger = nullptr;
 };
 
 }  // namespace cloudvip
