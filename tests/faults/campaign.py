@@ -140,6 +140,7 @@ class Campaign:
         self.rows = []
         self.warm = set()  # members whose identity is in the cache
         self.violation_list = []
+        self.last_lag_ms = 0
 
     def argv(self, member):
         instance, _ = MEMBERS[member]
@@ -219,6 +220,14 @@ class Campaign:
         if imds_kind == "imds-silent" and member not in self.warm:
             faults["imds"] = {"delay_ms": 0, "outage": "none"}  # a silent IMDS with no cache: nothing to act on
             imds_kind = "imds-ok"
+        settle_ms = max(self.last_lag_ms, faults["lag_ms"])
+        if self.args.settle and n > 0 and settle_ms:
+            # Describe* answer from a replica `lag_ms` behind: let it catch up with the previous round's writes
+            # first. Without this, a failover that starts within the lag window reads the routes as they were
+            # before the previous failover, sees "already ours", writes nothing and leaves the VIP on the other
+            # member (--no-settle shows it; a write-first acquire does not have the problem).
+            time.sleep(settle_ms / 1000 + 0.05)
+        self.last_lag_ms = faults["lag_ms"]
         self.sim.faults(faults)
         timer = None
         if imds_kind == "imds-silent":
@@ -329,6 +338,7 @@ def print_table(campaign, violations, wall_s):
     print(f"fault campaign: {len(fo)} failover rounds + {len(crash)} crash rounds, {campaign.args.tables} route "
           f"tables, deadline {campaign.args.deadline_ms} ms, error rate {campaign.args.error_rate:.0%} "
           f"(InternalError / RequestLimitExceeded by round), throttling on, seed {campaign.args.seed}, "
+          f"{'lag settled between rounds' if campaign.args.settle else 'no settling'}, "
           f"{wall_s:.0f} s wall")
     print()
     print("| rounds | converged | acquire exit 0 | slowest failover s | median s | p99 s | writes | "
@@ -364,6 +374,8 @@ def main():
     ap.add_argument("--imds-outage-s", type=float, default=1.5)
     ap.add_argument("--crash-latency-ms", type=int, default=700)
     ap.add_argument("--seed", type=int, default=10)
+    ap.add_argument("--no-settle", dest="settle", action="store_false",
+                    help="start each failover at once, even within the previous round's lag window")
     ap.add_argument("--table", action="store_true", help="print the summary table")
     ap.add_argument("--json", help="write every round as JSON to this file")
     ap.add_argument("--daemon", action="store_true", help="also run the daemon rounds (not available yet)")
