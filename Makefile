@@ -56,10 +56,10 @@ install: build
 	install -D -m 0755 $(BUILD)/cloudvip $(DESTDIR)/usr/local/bin/cloudvip
 
 format:
-	find src sim bench tests -name '*.cc' -o -name '*.h' 2>/dev/null | xargs -r clang-format -i
+	find src sim bench tests fuzz -name '*.cc' -o -name '*.h' 2>/dev/null | xargs -r clang-format -i
 
 format-check: deps
-	@files=$$(find src sim bench tests \( -name '*.cc' -o -name '*.h' \) 2>/dev/null); \
+	@files=$$(find src sim bench tests fuzz \( -name '*.cc' -o -name '*.h' \) 2>/dev/null); \
 	if [ -n "$$files" ]; then clang-format --dry-run -Werror $$files; fi
 
 clean:
