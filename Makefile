@@ -6,7 +6,11 @@ CMAKE_FLAGS ?=
 PREFIX ?= /usr
 DESTDIR ?=
 
-.PHONY: all deps configure build programs test unit demo demo-patroni bench install deb deb-test format format-check clean
+FUZZ_SECONDS ?= 600
+SOAK_ROUNDS ?= 1000
+
+.PHONY: all deps configure build programs test unit demo demo-patroni bench install deb deb-test format \
+	format-check clean soak fuzz fuzz-ci test-sanitize
 
 all: build
 
@@ -57,12 +61,29 @@ deb: deps
 deb-test: configure
 	@JOBS=$(JOBS) tests/packaging/deb_test.sh $(abspath $(BUILD))
 
+# The fault campaign, long (tests/faults/campaign.py; `make test` runs 100 rounds as the fault_campaign test).
+soak: build
+	python3 tests/faults/campaign.py --sim $(BUILD)/cloudvip-sim --cloudvip $(BUILD)/cloudvip \
+		--rounds $(SOAK_ROUNDS) --crash-rounds 10 --table --json $(BUILD)/soak.json
+
+# libFuzzer (clang-16, build-fuzz/): every target FUZZ_SECONDS; fuzz-ci about 20 s each over the corpus.
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) scripts/fuzz
+
+fuzz-ci: deps
+	JOBS=$(JOBS) scripts/fuzz --ci
+
+# The unit, integration and CLI tests under ASan+UBSan (build-asan/), the threaded tests under TSan
+# (build-tsan/).
+test-sanitize: deps
+	JOBS=$(JOBS) scripts/sanitize
+
 format:
-	find src sim bench tests -name '*.cc' -o -name '*.h' 2>/dev/null | xargs -r clang-format -i
+	find src sim bench tests fuzz -name '*.cc' -o -name '*.h' 2>/dev/null | xargs -r clang-format -i
 
 format-check: deps
-	@files=$$(find src sim bench tests \( -name '*.cc' -o -name '*.h' \) 2>/dev/null); \
+	@files=$$(find src sim bench tests fuzz \( -name '*.cc' -o -name '*.h' \) 2>/dev/null); \
 	if [ -n "$$files" ]; then clang-format --dry-run -Werror $$files; fi
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-fuzz build-asan build-tsan

@@ -66,7 +66,7 @@ std::optional<TimePoint> parse_aws_timestamp(std::string_view text) {
   }
   year_month_day date{std::chrono::year(*year), std::chrono::month(static_cast<unsigned>(*month)),
                       std::chrono::day(static_cast<unsigned>(*day))};
-  if (!date.ok()) {
+  if (!date.ok() || !is_representable_year(*year)) {
     return std::nullopt;
   }
   if (expect(text, pos, '.')) {  // fractional seconds: ignored

@@ -88,8 +88,8 @@ std::optional<TimePoint> parse_imf_fixdate(std::string_view text) {
   auto month = std::find(k_months.begin(), k_months.end(), text.substr(8, 3));
   std::optional<int> day = number(5, 2), year = number(12, 4), hour = number(17, 2), minute = number(20, 2),
                      second = number(23, 2);
-  if (month == k_months.end() || !day || !year || !hour || !minute || !second || *hour > 23 || *minute > 59 ||
-      *second > 60) {
+  if (month == k_months.end() || !day || !year || !is_representable_year(*year) || !hour || !minute ||
+      !second || *hour > 23 || *minute > 59 || *second > 60) {
     return std::nullopt;
   }
   std::chrono::year_month_day date{std::chrono::year(*year),
@@ -146,8 +146,18 @@ Ec2Client::Ec2Client(HttpTransport& transport, CredentialsProvider& credentials,
       m_logger(logger),
       m_retry(m_options.retry, m_options.uniform01) {}
 
+void Ec2Client::set_retry_deadline(std::optional<RetryDeadline> deadline) {
+  std::lock_guard lock(m_deadline_mutex);
+  m_deadline = std::move(deadline);
+}
+
+std::optional<RetryDeadline> Ec2Client::retry_deadline() const {
+  std::lock_guard lock(m_deadline_mutex);
+  return m_deadline;
+}
+
 Result<HttpRequest> Ec2Client::build_request(const std::string& action, const QueryParams& params,
-                                             int attempt) {
+                                             int attempt, const std::optional<RetryDeadline>& deadline) {
   if (m_options.endpoint_url.empty() || m_options.region.empty()) {
     return fail(ErrorCode::invalid_argument,
                 "EC2 " + action + ": the client has no " +
@@ -163,13 +173,19 @@ Result<HttpRequest> Ec2Client::build_request(const std::string& action, const Qu
   request.url = request_url(m_options.endpoint_url);
   request.headers.add("Content-Type", std::string(k_content_type));
   request.headers.add("User-Agent", "cloudvip/" CLOUDVIP_VERSION);
-  request.headers.add("amz-sdk-request",
-                      fmt::format("attempt={}; max={}", attempt, m_options.retry.max_attempts));
+  request.headers.add("amz-sdk-request", fmt::format("attempt={}; max={}", attempt,
+                                                     m_retry.attempt_limit(deadline.has_value())));
   QueryParams all = QueryParams::for_action(action);
   all.append(params);
   request.body = form_encode(all);
   request.timeout = m_options.timeout;
-  request.connect_timeout = m_options.connect_timeout;
+  if (deadline) {
+    // No attempt outlives the failover's deadline, but each gets at least min_attempt.
+    Millis left = std::chrono::duration_cast<Millis>(deadline->at - m_clock.now());
+    request.timeout =
+        std::clamp(left, deadline->min_attempt, std::max(m_options.timeout, deadline->min_attempt));
+  }
+  request.connect_timeout = std::min(m_options.connect_timeout, request.timeout);
   sigv4::sign(request, *credentials, sigv4::SigningParams{m_options.region, "ec2", m_clock.now()});
   return request;
 }
@@ -197,16 +213,17 @@ Result<Ec2Response> Ec2Client::finish(const std::string& action, const Result<Ht
 
 Result<Ec2Response> Ec2Client::call(const std::string& action, const QueryParams& params) {
   int attempt = 0;
+  const std::optional<RetryDeadline> deadline = retry_deadline();
   std::function<Result<Ec2Response>()> once = [&]() -> Result<Ec2Response> {
     ++attempt;
-    Result<HttpRequest> request = build_request(action, params, attempt);
+    Result<HttpRequest> request = build_request(action, params, attempt, deadline);
     if (!request) {
       return std::unexpected(request.error());
     }
     TimePoint started = m_clock.now();
     return finish(action, m_transport.send(*request), started, attempt);
   };
-  return with_retries<Ec2Response>(m_retry, m_clock, once);
+  return with_retries<Ec2Response>(m_retry, m_clock, once, deadline);
 }
 
 std::vector<Result<Ec2Response>> Ec2Client::call_all(const std::vector<Ec2Call>& calls) {
@@ -216,12 +233,13 @@ std::vector<Result<Ec2Response>> Ec2Client::call_all(const std::vector<Ec2Call>&
     pending[i] = i;
   }
   std::vector<int> last_retry_cost(calls.size(), 0);  // what each call's last retry took from the quota
-  const int max_rounds = std::max(1, m_options.retry.max_attempts);
-  for (int attempt = 1; attempt <= max_rounds && !pending.empty(); ++attempt) {
+  const std::optional<RetryDeadline> deadline = retry_deadline();
+  // Bounded: retry_delay() refuses at the attempt limit (and, with a deadline, when no time is left).
+  for (int attempt = 1; !pending.empty(); ++attempt) {
     std::vector<size_t> sendable;
     std::vector<HttpRequest> requests;
     for (size_t i : pending) {
-      Result<HttpRequest> request = build_request(calls[i].action, calls[i].params, attempt);
+      Result<HttpRequest> request = build_request(calls[i].action, calls[i].params, attempt, deadline);
       if (request) {
         sendable.push_back(i);
         requests.push_back(std::move(*request));
@@ -240,17 +258,21 @@ std::vector<Result<Ec2Response>> Ec2Client::call_all(const std::vector<Ec2Call>&
     // Every failed call (including one that could not be built) asks the strategy for a retry.
     std::vector<size_t> retry;
     Millis delay{0};
+    TimePoint answered = m_clock.now();
     for (size_t i : pending) {
       if (results[i]) {
         m_retry.on_success(attempt, last_retry_cost[i]);
-      } else if (std::optional<Millis> d = m_retry.retry_delay(results[i].error(), attempt)) {
+      } else if (std::optional<Millis> d =
+                     m_retry.retry_delay(results[i].error(), attempt, deadline, answered)) {
         last_retry_cost[i] = m_retry.retry_cost(results[i].error());
         retry.push_back(i);
         delay = std::max(delay, *d);
       }
     }
     pending = std::move(retry);
-    if (!pending.empty() && attempt < max_rounds) {
+    if (!pending.empty()) {
+      m_logger.debug("ec2 batch: {} of {} calls to retry after {} ms", pending.size(), calls.size(),
+                     delay.count());
       m_clock.sleep_for(delay);
     }
   }
@@ -261,7 +283,7 @@ Result<TimePoint> Ec2Client::server_time() {
   const std::string action = "DescribeRouteTables";
   QueryParams params;
   params.add("MaxResults", "5");  // the smallest page EC2 accepts
-  Result<HttpRequest> request = build_request(action, params, 1);
+  Result<HttpRequest> request = build_request(action, params, 1, std::nullopt);
   if (!request) {
     return std::unexpected(request.error());
   }

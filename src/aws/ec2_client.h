@@ -8,6 +8,8 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,13 +85,26 @@ class Ec2Client {
   Ec2Client(HttpTransport& transport, CredentialsProvider& credentials, Clock& clock,
             Ec2ClientOptions options, Logger& logger);
 
+  // The failover mode (retry.h RetryDeadline): while set, every call and batch of this client retries
+  // retryable errors until the deadline instead of a fixed number of attempts (unless max_attempts was
+  // given explicitly), and no attempt waits past the deadline (its timeout is cut to the time left, but not
+  // below min_attempt). Set it for one failover (acquire; the daemon per failover, with its budget) and clear
+  // it after (nullopt: the standard mode). Applies to calls started after it is set, from any thread.
+  void set_retry_deadline(std::optional<RetryDeadline> deadline);
+  std::optional<RetryDeadline> retry_deadline() const;
+  // The clock the client sleeps on (callers that retry other services in the same failover use it too).
+  Clock& clock() const { return m_clock; }
+  // The client's retry strategy (quota and counters, for reports and tests).
+  const RetryStrategy& retry_strategy() const { return m_retry; }
+
   // One call, retried as the retry strategy says. A 2xx answer is returned as is; anything else is the Error
   // its error document (or status) says.
   Result<Ec2Response> call(const std::string& action, const QueryParams& params);
 
   // Sends every call at the same time (HttpTransport::send_all), then again, all at once, only the ones that
-  // failed retryably, after one backoff sleep on the clock; at most retry.max_attempts rounds. Results are in
-  // input order.
+  // failed retryably, after one backoff sleep on the clock (the longest any of them asked for); at most
+  // retry.max_attempts rounds, or until the retry deadline when one is set. A call that succeeded or failed
+  // for good is never sent again. Results are in input order.
   std::vector<Result<Ec2Response>> call_all(const std::vector<Ec2Call>& calls);
 
   // Reads. Describe* follow NextToken to the last page (at most k_max_pages pages).
@@ -132,7 +147,8 @@ class Ec2Client {
 
  private:
   // Builds and signs one attempt of one call; an error when credentials cannot be had.
-  Result<HttpRequest> build_request(const std::string& action, const QueryParams& params, int attempt);
+  Result<HttpRequest> build_request(const std::string& action, const QueryParams& params, int attempt,
+                                    const std::optional<RetryDeadline>& deadline);
   // Classifies one transport outcome and logs it.
   Result<Ec2Response> finish(const std::string& action, const Result<HttpResponse>& sent, TimePoint started,
                              int attempt);
@@ -145,6 +161,24 @@ class Ec2Client {
   Ec2ClientOptions m_options;
   Logger& m_logger;
   RetryStrategy m_retry;
+  mutable std::mutex m_deadline_mutex;
+  std::optional<RetryDeadline> m_deadline;
+};
+
+// Sets a client's retry deadline for a scope (one failover) and restores the previous one after.
+class ScopedRetryDeadline {
+ public:
+  ScopedRetryDeadline(Ec2Client& client, std::optional<RetryDeadline> deadline)
+      : m_client(client), m_previous(client.retry_deadline()) {
+    m_client.set_retry_deadline(std::move(deadline));
+  }
+  ~ScopedRetryDeadline() { m_client.set_retry_deadline(m_previous); }
+  ScopedRetryDeadline(const ScopedRetryDeadline&) = delete;
+  ScopedRetryDeadline& operator=(const ScopedRetryDeadline&) = delete;
+
+ private:
+  Ec2Client& m_client;
+  std::optional<RetryDeadline> m_previous;
 };
 
 }  // namespace cloudvip

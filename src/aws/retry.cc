@@ -89,6 +89,7 @@ Result<RetryOptions> make_retry_options(int max_attempts, std::string_view setti
   }
   RetryOptions options;
   options.max_attempts = max_attempts;
+  options.max_attempts_explicit = true;
   return options;
 }
 
@@ -110,6 +111,8 @@ struct RetryStrategy::State {
   std::function<double()> uniform01;
   mutable std::mutex mutex;
   int available = 0;
+  int granted = 0;
+  int over_quota = 0;
 };
 
 RetryStrategy::RetryStrategy(RetryOptions options, std::function<double()> uniform01)
@@ -125,24 +128,58 @@ int RetryStrategy::retry_cost(const Error& error) const {
   return error.code == ErrorCode::timeout ? options.timeout_retry_cost : options.retry_cost;
 }
 
-std::optional<Millis> RetryStrategy::retry_delay(const Error& error, int attempt) {
+namespace {
+
+// rand[0,1) * min(base * 2^(attempt-1), cap); the exponent is clamped so large attempt numbers cannot
+// overflow.
+Millis full_jitter(double jitter, int attempt, Millis base, Millis cap) {
+  double base_ms = std::ldexp(static_cast<double>(base.count()), std::clamp(attempt - 1, 0, 30));
+  base_ms = std::min(base_ms, static_cast<double>(cap.count()));
+  return Millis(std::llround(std::clamp(jitter, 0.0, 1.0) * base_ms));
+}
+
+}  // namespace
+
+int RetryStrategy::attempt_limit(bool failover) const {
   const RetryOptions& options = m_state->options;
-  if (!is_retryable(error) || attempt >= options.max_attempts) {
+  return failover && !options.max_attempts_explicit ? k_deadline_attempts_limit : options.max_attempts;
+}
+
+std::optional<Millis> RetryStrategy::retry_delay(const Error& error, int attempt) {
+  return retry_delay(error, attempt, std::nullopt, TimePoint{});
+}
+
+std::optional<Millis> RetryStrategy::retry_delay(const Error& error, int attempt,
+                                                 const std::optional<RetryDeadline>& deadline,
+                                                 TimePoint now) {
+  const RetryOptions& options = m_state->options;
+  if (!is_retryable(error) || attempt >= attempt_limit(deadline.has_value())) {
     return std::nullopt;
+  }
+  Millis left{0};
+  if (deadline) {
+    left = std::chrono::duration_cast<Millis>(deadline->at - now) - deadline->min_attempt;
+    if (left <= Millis(0)) {
+      return std::nullopt;  // no time for another attempt worth sending
+    }
   }
   {
     int cost = retry_cost(error);
     std::lock_guard lock(m_state->mutex);
     if (cost > m_state->available) {
-      return std::nullopt;  // quota exhausted: the service is failing for everyone, stop adding load
+      if (!deadline) {
+        return std::nullopt;  // quota exhausted: the service is failing for everyone, stop adding load
+      }
+      ++m_state->over_quota;  // a failover is not refused (see the header): charge what is left
     }
-    m_state->available -= cost;
+    m_state->available = std::max(m_state->available - cost, 0);
+    ++m_state->granted;
   }
-  // min(2^(attempt-1) s, max_backoff); the exponent is clamped so large attempt numbers cannot overflow.
-  double base_ms = std::ldexp(1000.0, std::clamp(attempt - 1, 0, 30));
-  base_ms = std::min(base_ms, static_cast<double>(options.max_backoff.count()));
-  double jitter = std::clamp(m_state->uniform01(), 0.0, 1.0);
-  return Millis(std::llround(jitter * base_ms));
+  double jitter = m_state->uniform01();
+  if (!deadline) {
+    return full_jitter(jitter, attempt, options.base_backoff, options.max_backoff);
+  }
+  return std::min(full_jitter(jitter, attempt, deadline->base_backoff, deadline->max_backoff), left);
 }
 
 void RetryStrategy::on_success(int attempts) {
@@ -159,6 +196,16 @@ void RetryStrategy::on_success(int attempts, int last_retry_cost) {
 int RetryStrategy::quota_available() const {
   std::lock_guard lock(m_state->mutex);
   return m_state->available;
+}
+
+int RetryStrategy::retries_granted() const {
+  std::lock_guard lock(m_state->mutex);
+  return m_state->granted;
+}
+
+int RetryStrategy::retries_over_quota() const {
+  std::lock_guard lock(m_state->mutex);
+  return m_state->over_quota;
 }
 
 const RetryOptions& RetryStrategy::options() const {

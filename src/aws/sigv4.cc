@@ -205,8 +205,8 @@ Result<TimePoint> parse_amz_date(std::string_view text) {
   int year = number(0, 4), month = number(4, 2), day = number(6, 2);
   int hour = number(9, 2), minute = number(11, 2), second = number(13, 2);
   std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)};
-  if (year < 0 || month < 0 || day < 0 || !ymd.ok() || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
-      second < 0 || second > 59) {
+  if (!is_representable_year(year) || month < 0 || day < 0 || !ymd.ok() || hour < 0 || hour > 23 ||
+      minute < 0 || minute > 59 || second < 0 || second > 59) {
     return bad();
   }
   return TimePoint(std::chrono::sys_days(ymd) + std::chrono::hours(hour) + std::chrono::minutes(minute) +

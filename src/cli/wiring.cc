@@ -9,7 +9,15 @@
 namespace cloudvip::cli {
 
 Wiring::Wiring(const Settings& settings, const Environment& env, Logger& logger)
-    : m_settings(settings), m_env(env), m_logger(logger) {}
+    : m_settings(settings), m_env(env), m_logger(logger), m_started(m_clock.now()) {}
+
+void Wiring::retry_until_deadline() {
+  Millis reserve = std::min(k_failover_reserve, m_settings.deadline / 10);
+  m_failover_deadline = RetryDeadline{.at = m_started + m_settings.deadline - reserve};
+  if (m_ec2) {
+    m_ec2->set_retry_deadline(m_failover_deadline);
+  }
+}
 
 Wiring::~Wiring() = default;
 
@@ -88,6 +96,8 @@ Result<Ec2Client*> Wiring::ec2() {
   options.timeout = std::min(m_settings.deadline, k_max_attempt_timeout);
   options.connect_timeout = std::min(options.connect_timeout, options.timeout);
   m_ec2 = std::make_unique<Ec2Client>(transport(), credentials(), m_clock, options, m_logger);
+  m_ec2->set_retry_deadline(m_failover_deadline);
+  m_ec2_endpoint = endpoint->url;
   return m_ec2.get();
 }
 
@@ -100,11 +110,18 @@ Result<Cloud*> Wiring::cloud() {
     return fail(client.error());
   }
   m_aws_cloud = std::make_unique<AwsCloud>(**client, imds(), m_logger);
-  m_cache =
-      std::make_unique<IdentityCache>(IdentityCacheOptions{.directory = m_settings.cache_dir}, m_logger);
+  m_cache = std::make_unique<IdentityCache>(IdentityCacheOptions{.directory = m_settings.cache_dir,
+                                                                 .imds_endpoint = m_settings.imds.endpoint,
+                                                                 .ec2_endpoint = m_ec2_endpoint},
+                                            m_logger);
+  ImdsOptions check_options = m_settings.imds;
+  check_options.timeout = std::min(check_options.timeout, k_identity_check_timeout);
+  check_options.attempts = 1;
+  m_check_imds = std::make_unique<Imds>(transport(), m_clock, check_options);
+  m_check = std::make_unique<ImdsInstanceIdCheck>(*m_check_imds);
   m_route_views = std::make_unique<RouteViewCache>(
       RouteViewCacheOptions{.directory = m_settings.cache_dir, .scope = m_route_view_scope}, m_logger);
-  m_cloud = std::make_unique<CachingCloud>(*m_aws_cloud, *m_cache, m_route_views.get());
+  m_cloud = std::make_unique<CachingCloud>(*m_aws_cloud, *m_cache, *m_check, m_logger, m_route_views.get());
   return m_cloud.get();
 }
 

@@ -23,8 +23,15 @@
 #include "vip/caching_cloud.h"
 #include "vip/identity_cache.h"
 #include "vip/route_view_cache.h"
+#include "vip/imds_identity.h"
 
 namespace cloudvip::cli {
+
+// What the failover's retries leave of the command's deadline for reporting (see retry_until_deadline).
+inline constexpr Millis k_failover_reserve{500};
+// The identity cache's IMDS check waits at most this long (one attempt): a healthy IMDS answers in about a
+// millisecond; an unwell one must not hold the failover (the entry is then trusted).
+inline constexpr Millis k_identity_check_timeout{300};
 
 class Wiring {
  public:
@@ -47,8 +54,14 @@ class Wiring {
   Result<std::string> region();
   // Needs the region (and so may ask IMDS).
   Result<Ec2Client*> ec2();
-  // AwsCloud behind the identity cache and the route view cache (scope: the EC2 endpoint and region).
+  // AwsCloud behind the identity cache (whose entries are checked against IMDS's instance-id) and the route
+  // view cache (scope: the EC2 endpoint and region).
   Result<Cloud*> cloud();
+  // Failover mode for this command (acquire): every EC2 call, and the identity read from IMDS, retries
+  // retryable errors until shortly before the command's deadline instead of a fixed number of attempts
+  // (retry.h RetryDeadline). Ends k_failover_reserve (at most a tenth of the deadline) before the
+  // Deadline watch, so the command reports the last real error rather than being stopped.
+  void retry_until_deadline();
   // The host's addresses (netlink).
   AddressTable& addresses();
 
@@ -57,6 +70,11 @@ class Wiring {
   const Environment& m_env;
   Logger& m_logger;
   RealClock m_clock;
+  TimePoint m_started;
+  std::optional<RetryDeadline> m_failover_deadline;
+  std::unique_ptr<Imds> m_check_imds;
+  std::unique_ptr<ImdsInstanceIdCheck> m_check;
+  std::string m_ec2_endpoint;
   RealProcessRunner m_runner;
   std::unique_ptr<CurlTransport> m_transport;
   Metrics* m_metrics = nullptr;

@@ -10,6 +10,16 @@ namespace cloudvip {
 using TimePoint = std::chrono::system_clock::time_point;
 using Millis = std::chrono::milliseconds;
 
+// The calendar years a TimePoint can hold: system_clock counts nanoseconds in 64 bits, from 1677-09-21 to
+// 2262-04-11. A parser of dates from outside (X-Amz-Date, HTTP Date, credential Expiration) must refuse a
+// year outside this range before converting, or the conversion overflows (undefined behaviour; found by
+// fuzz_sigv4_auth).
+inline constexpr int k_min_time_year = 1678;
+inline constexpr int k_max_time_year = 2261;
+inline constexpr bool is_representable_year(int year) {
+  return year >= k_min_time_year && year <= k_max_time_year;
+}
+
 class Clock {
  public:
   virtual ~Clock() = default;

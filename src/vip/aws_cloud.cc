@@ -89,7 +89,22 @@ RouteTableView to_view(const RouteTable& table, const Cidr& destination) {
 AwsCloud::AwsCloud(Ec2Client& ec2, Imds& imds, Logger& logger) : m_ec2(ec2), m_imds(imds), m_logger(logger) {}
 
 Result<Identity> AwsCloud::identity(const std::string& mac) {
-  return identity_from_imds(m_imds, mac);
+  std::optional<RetryDeadline> deadline = m_ec2.retry_deadline();
+  if (!deadline) {
+    return identity_from_imds(m_imds, mac);  // Imds retries each request itself (ImdsOptions::attempts)
+  }
+  // Failover mode: an IMDS that is slow or silent for a while must not end the failover while its deadline
+  // has time left. Its own strategy, so IMDS trouble does not charge the EC2 client's quota.
+  RetryStrategy strategy;
+  Clock& clock = m_ec2.clock();
+  std::function<Result<Identity>()> once = [&] {
+    Result<Identity> identity = identity_from_imds(m_imds, mac);
+    if (!identity && is_retryable(identity.error())) {
+      m_logger.debug("instance metadata: {}; retrying until the deadline", identity.error().message);
+    }
+    return identity;
+  };
+  return with_retries<Identity>(strategy, clock, once, deadline);
 }
 
 Result<std::vector<RouteTableView>> AwsCloud::describe(const std::vector<std::string>& ids,
@@ -202,7 +217,11 @@ std::vector<Result<Applied>> AwsCloud::point_routes(const std::vector<RouteChang
   for (size_t i = 0; i < changes.size(); ++i) {
     build(i, changes[i].exists, calls, which);
   }
-  for (int round = 1; round <= 2 && !calls.empty(); ++round) {
+  // Round 1 as planned; round 2 flips what EC2 said was missing (or already there); round 3 flips once more,
+  // for a write that took effect although its answer was an error (a 500 after the change) and then met
+  // itself on the retry. Within each round call_all retries only the calls that failed retryably.
+  constexpr int k_rounds = 3;
+  for (int round = 1; round <= k_rounds && !calls.empty(); ++round) {
     std::vector<Result<Ec2Response>> answers = m_ec2.call_all(calls);
     std::vector<Ec2Call> next_calls;
     std::vector<size_t> next_which;
@@ -216,7 +235,8 @@ std::vector<Result<Applied>> AwsCloud::point_routes(const std::vector<RouteChang
         continue;
       }
       const Error& e = outcome.error();
-      bool flip = round == 1 && (is_replace[i] ? is_missing_route(e) : e.aws_code == "RouteAlreadyExists");
+      bool flip =
+          round < k_rounds && (is_replace[i] ? is_missing_route(e) : e.aws_code == "RouteAlreadyExists");
       if (flip) {
         m_logger.debug("{}: {} answered {}; trying {}", describe_change(changes[i]), calls[k].action,
                        e.aws_code, is_replace[i] ? "CreateRoute" : "ReplaceRoute");

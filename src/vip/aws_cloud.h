@@ -41,7 +41,10 @@ class AwsCloud final : public Cloud {
   // Round 1: one ReplaceRoute per change (CreateRoute where change.exists is false), all at once through
   // Ec2Client::call_all. Round 2, only when needed, again all at once: CreateRoute for the replaces EC2
   // answered "no such route" (InvalidParameterValue "There is no route defined..." or InvalidRoute.NotFound),
-  // ReplaceRoute for the creates it answered RouteAlreadyExists. The destination is sent in canonical form.
+  // ReplaceRoute for the creates it answered RouteAlreadyExists; a third round may flip once more (a create
+  // whose error answer hid that it took effect). In each round only the calls that failed retryably are sent
+  // again (Ec2Client::call_all; until the retry deadline in failover mode). The destination is sent in
+  // canonical form.
   // Errors keep the AWS code, message and request id, wrapped with the route table and destination.
   std::vector<Result<Applied>> point_routes(const std::vector<RouteChange>& changes, bool dry_run) override;
 

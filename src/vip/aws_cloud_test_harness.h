@@ -94,6 +94,8 @@ class Harness {
         m_cloud(m_client, m_imds_client, m_logger) {}
 
   AwsCloud& cloud() { return m_cloud; }
+  Ec2Client& client() { return m_client; }
+  FakeClock& clock() { return m_clock; }
   HttpTestServer& ec2() { return m_ec2; }
   HttpTestServer& imds() { return m_imds; }
   CapturingLogger& logger() { return m_logger; }

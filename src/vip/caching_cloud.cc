@@ -7,7 +7,22 @@ namespace cloudvip {
 
 Result<Identity> CachingCloud::identity(const std::string& mac) {
   if (std::optional<Identity> cached = m_cache.load_identity(mac)) {
-    return *cached;
+    if (m_check == nullptr) {
+      return *cached;
+    }
+    Result<std::string> actual = m_check->instance_id();
+    if (!actual) {
+      m_logger->debug("identity cache: cannot check the cached instance {} ({}); trusting the entry",
+                      cached->instance_id, actual.error().message);
+      return *cached;
+    }
+    if (*actual == cached->instance_id) {
+      return *cached;
+    }
+    m_logger->warn(
+        "identity cache: {} names instance {} but the metadata service says {}; reading the "
+        "identity again",
+        m_cache.identity_path(mac), cached->instance_id, *actual);
   }
   Result<Identity> identity = m_inner.identity(mac);
   if (identity) {

@@ -5,19 +5,39 @@
 // With a RouteViewCache it also remembers the route view: every successful route table reading (whoever
 // asks: status, check, acquire's read and verification) and every route point_routes or delete_routes
 // changed is stored, and remembered_route_tables() serves it (acquire's write-first path, issue 9).
+//
+// A cached identity is checked, where that is cheap, against who the metadata service says we are
+// (InstanceIdCheck): one local IMDS request, no EC2 call. When they disagree the entry is refused, the
+// identity is read again and the entry rewritten; when the check cannot answer (IMDS slow or down) the entry
+// is trusted, since it was keyed by this boot and this metadata service and serving failovers while IMDS is
+// unwell is what the cache is for.
 #pragma once
 
+#include "common/log.h"
 #include "vip/cloud.h"
 #include "vip/identity_cache.h"
 #include "vip/route_view_cache.h"
 
 namespace cloudvip {
 
+// Who the metadata service says this instance is. Abstract so tests answer without an IMDS; production is
+// ImdsInstanceIdCheck (imds_identity.h), one IMDS GET with a short timeout.
+class InstanceIdCheck {
+ public:
+  virtual ~InstanceIdCheck() = default;
+  // The instance id, or an error when the metadata service did not answer in time.
+  virtual Result<std::string> instance_id() = 0;
+};
+
 class CachingCloud final : public Cloud {
  public:
   // Keeps references: `inner`, `cache` and `routes` (when given) must outlive this object.
   CachingCloud(Cloud& inner, IdentityCache& cache, RouteViewCache* routes = nullptr)
       : m_inner(inner), m_cache(cache), m_routes(routes) {}
+  // With a check of cached identities (kept by reference; it and `logger` must outlive this object).
+  CachingCloud(Cloud& inner, IdentityCache& cache, InstanceIdCheck& check, Logger& logger,
+               RouteViewCache* routes = nullptr)
+      : m_inner(inner), m_cache(cache), m_routes(routes), m_check(&check), m_logger(&logger) {}
 
   Result<Identity> identity(const std::string& mac) override;
   Result<std::vector<SubnetView>> subnets(const std::string& vpc_id) override;
@@ -67,6 +87,8 @@ class CachingCloud final : public Cloud {
   Cloud& m_inner;
   IdentityCache& m_cache;
   RouteViewCache* m_routes;
+  InstanceIdCheck* m_check = nullptr;
+  Logger* m_logger = nullptr;
 };
 
 }  // namespace cloudvip

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include <fmt/format.h>
+
 #include "common/strings.h"
 #include "vip/cache_file.h"
 
@@ -11,9 +13,18 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int k_format_version = 1;
+constexpr int k_format_version = 2;  // 2: entries carry their source
 constexpr std::string_view k_identity_prefix = "identity-";
 constexpr std::string_view k_subnets_prefix = "subnets-";
+
+// A short stable name for a source (an endpoint URL) in a file name: FNV-1a 64, 16 hex digits.
+std::string source_key(const std::string& source) {
+  uint64_t hash = 14695981039346656037ULL;
+  for (unsigned char c : source) {
+    hash = (hash ^ c) * 1099511628211ULL;
+  }
+  return fmt::format("{:016x}", hash);
+}
 
 std::optional<std::string> string_field(const json& j, const char* name) {
   auto it = j.find(name);
@@ -133,12 +144,13 @@ IdentityCache::IdentityCache(IdentityCacheOptions options, Logger& logger)
     : m_options(std::move(options)), m_logger(logger) {}
 
 std::string IdentityCache::identity_path(const std::string& mac) const {
-  return m_options.directory + "/" + std::string(k_identity_prefix) +
-         (mac.empty() ? "primary" : file_safe(mac)) + ".json";
+  return m_options.directory + "/" + std::string(k_identity_prefix) + source_key(m_options.imds_endpoint) +
+         "-" + (mac.empty() ? "primary" : file_safe(mac)) + ".json";
 }
 
 std::string IdentityCache::subnets_path(const std::string& vpc_id) const {
-  return m_options.directory + "/" + std::string(k_subnets_prefix) + file_safe(vpc_id) + ".json";
+  return m_options.directory + "/" + std::string(k_subnets_prefix) + source_key(m_options.ec2_endpoint) +
+         "-" + file_safe(vpc_id) + ".json";
 }
 
 std::optional<std::string> IdentityCache::boot_id() {
@@ -156,7 +168,8 @@ std::optional<std::string> IdentityCache::boot_id() {
   return m_boot_id;
 }
 
-std::optional<std::string> IdentityCache::read_entry(const std::string& path, const std::string& key) {
+std::optional<std::string> IdentityCache::read_entry(const std::string& path, const std::string& key,
+                                                     const std::string& source) {
   std::optional<std::string> boot = boot_id();
   if (!boot) {
     return std::nullopt;
@@ -182,10 +195,15 @@ std::optional<std::string> IdentityCache::read_entry(const std::string& path, co
     m_logger.debug("identity cache miss: {} holds another key", path);
     return std::nullopt;
   }
+  if (string_field(entry, "source") != source) {
+    m_logger.debug("identity cache miss: {} was read from another service than {}", path, source);
+    return std::nullopt;
+  }
   return entry["value"].dump();
 }
 
-void IdentityCache::write_entry(const std::string& path, const std::string& key, const std::string& payload) {
+void IdentityCache::write_entry(const std::string& path, const std::string& key, const std::string& source,
+                                const std::string& payload) {
   std::optional<std::string> boot = boot_id();
   if (!boot) {
     return;
@@ -195,8 +213,11 @@ void IdentityCache::write_entry(const std::string& path, const std::string& key,
   if (fs::create_directories(m_options.directory, ec)) {
     fs::permissions(m_options.directory, fs::perms(0755), ec);
   }
-  json entry{
-      {"version", k_format_version}, {"boot_id", *boot}, {"key", key}, {"value", json::parse(payload)}};
+  json entry{{"version", k_format_version},
+             {"boot_id", *boot},
+             {"source", source},
+             {"key", key},
+             {"value", json::parse(payload)}};
   Result<void> written = write_file_atomically(path, entry.dump(2) + "\n");
   if (!written) {
     m_logger.debug("identity cache not written (ignored): {}", written.error().message);
@@ -205,7 +226,7 @@ void IdentityCache::write_entry(const std::string& path, const std::string& key,
 
 std::optional<Identity> IdentityCache::load_identity(const std::string& mac) {
   std::string path = identity_path(mac);
-  std::optional<std::string> payload = read_entry(path, mac);
+  std::optional<std::string> payload = read_entry(path, mac, m_options.imds_endpoint);
   if (!payload) {
     return std::nullopt;
   }
@@ -217,12 +238,12 @@ std::optional<Identity> IdentityCache::load_identity(const std::string& mac) {
 }
 
 void IdentityCache::store_identity(const std::string& mac, const Identity& identity) {
-  write_entry(identity_path(mac), mac, identity_to_json(identity));
+  write_entry(identity_path(mac), mac, m_options.imds_endpoint, identity_to_json(identity));
 }
 
 std::optional<std::vector<SubnetView>> IdentityCache::load_subnets(const std::string& vpc_id) {
   std::string path = subnets_path(vpc_id);
-  std::optional<std::string> payload = read_entry(path, vpc_id);
+  std::optional<std::string> payload = read_entry(path, vpc_id, m_options.ec2_endpoint);
   if (!payload) {
     return std::nullopt;
   }
@@ -234,7 +255,7 @@ std::optional<std::vector<SubnetView>> IdentityCache::load_subnets(const std::st
 }
 
 void IdentityCache::store_subnets(const std::string& vpc_id, const std::vector<SubnetView>& subnets) {
-  write_entry(subnets_path(vpc_id), vpc_id, subnets_to_json(subnets));
+  write_entry(subnets_path(vpc_id), vpc_id, m_options.ec2_endpoint, subnets_to_json(subnets));
 }
 
 void IdentityCache::invalidate() {

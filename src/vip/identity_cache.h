@@ -1,8 +1,10 @@
 // A small on-disk cache so the hot path (acquire) can skip IMDS: this instance's Identity per MAC, and the
 // subnets of a VPC, stored as JSON files in a directory (default /run/cloudvip, a tmpfs emptied at boot).
 //
-// Every entry is keyed by the kernel's boot id (/proc/sys/kernel/random/boot_id) and by its MAC or VPC id: an
-// entry written during another boot is a miss (and is replaced by the next store), so an instance stopped and
+// Every entry is keyed by the kernel's boot id (/proc/sys/kernel/random/boot_id), by the service it was read
+// from (the IMDS endpoint for an identity, the EC2 endpoint for subnets) and by its MAC or VPC id, so two
+// processes that talk to two metadata services never share an entry. An entry written during another boot
+// or read from another service is a miss (and is replaced by the next store), so an instance stopped and
 // started elsewhere, or an ENI attached after a reboot, is re-read from IMDS. Within one boot an identity
 // cannot change except by attaching or detaching an ENI, and a subnet's CIDR never changes, but new subnets
 // can appear: call invalidate() when a reading suggests the cache is stale (an association with a subnet the
@@ -29,6 +31,8 @@ namespace cloudvip {
 struct IdentityCacheOptions {
   std::string directory = "/run/cloudvip";
   std::string boot_id_path = "/proc/sys/kernel/random/boot_id";
+  std::string imds_endpoint;  // where identities come from (ImdsOptions::endpoint)
+  std::string ec2_endpoint;   // where subnet lists come from (the EC2 endpoint URL)
 };
 
 class IdentityCache {
@@ -55,8 +59,10 @@ class IdentityCache {
   // The boot id, read once; nullopt (cache off) when it cannot be read.
   std::optional<std::string> boot_id();
   // The entry's payload when the file exists, parses, and carries this boot id and `key`.
-  std::optional<std::string> read_entry(const std::string& path, const std::string& key);
-  void write_entry(const std::string& path, const std::string& key, const std::string& payload_json);
+  std::optional<std::string> read_entry(const std::string& path, const std::string& key,
+                                        const std::string& source);
+  void write_entry(const std::string& path, const std::string& key, const std::string& source,
+                   const std::string& payload_json);
 
   IdentityCacheOptions m_options;
   Logger& m_logger;

@@ -135,4 +135,12 @@ Result<Identity> identity_from_imds(Imds& imds, const std::string& requested_mac
   return id;
 }
 
+Result<std::string> ImdsInstanceIdCheck::instance_id() {
+  Result<std::string> id = m_imds.instance_id();
+  if (!id) {
+    return id;
+  }
+  return std::string(trim(*id));
+}
+
 }  // namespace cloudvip

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "aws/imds.h"
+#include "vip/caching_cloud.h"
 #include "vip/cloud.h"
 
 namespace cloudvip {
@@ -16,5 +17,16 @@ namespace cloudvip {
 // local-ipv4s on IPv6-only ENIs) gives an empty private_ips; an IMDS without vpc-ipv4-cidr-blocks falls back
 // to vpc-ipv4-cidr-block.
 Result<Identity> identity_from_imds(Imds& imds, const std::string& mac);
+
+// The identity cache's check: meta-data/instance-id from an Imds of its own (give it a short timeout and one
+// attempt, so an IMDS that does not answer costs the failover a fraction of a second, not seconds).
+class ImdsInstanceIdCheck final : public InstanceIdCheck {
+ public:
+  explicit ImdsInstanceIdCheck(Imds& imds) : m_imds(imds) {}
+  Result<std::string> instance_id() override;
+
+ private:
+  Imds& m_imds;
+};
 
 }  // namespace cloudvip
