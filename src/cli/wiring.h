@@ -22,8 +22,8 @@
 #include "vip/aws_cloud.h"
 #include "vip/caching_cloud.h"
 #include "vip/identity_cache.h"
-#include "vip/route_view_cache.h"
 #include "vip/imds_identity.h"
+#include "vip/route_view_cache.h"
 
 namespace cloudvip::cli {
 
