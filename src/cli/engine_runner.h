@@ -38,6 +38,13 @@ int run_engine(Wiring& wiring, const Settings& settings, std::string_view comman
   }
   int exit_code = combine(reports);
   print_reports(reports, settings.json, command, exit_code);
+  if (exit_code != 0 && wiring.retry_deadline_passed()) {
+    print_error(Error(ErrorCode::timeout,
+                      std::string(command) + " kept retrying until its --timeout of " +
+                          std::to_string(settings.deadline.count()) +
+                          " ms ran out. Run `cloudvip status` to see what holds now, and raise --timeout "
+                          "or [aws] timeout if AWS is just slow"));
+  }
   return exit_code;
 }
 

@@ -19,6 +19,10 @@ void Wiring::retry_until_deadline() {
   }
 }
 
+bool Wiring::retry_deadline_passed() const {
+  return m_failover_deadline && m_clock.now() >= m_failover_deadline->at;
+}
+
 Wiring::~Wiring() = default;
 
 HttpTransport& Wiring::transport() {

@@ -62,6 +62,9 @@ class Wiring {
   // (retry.h RetryDeadline). Ends k_failover_reserve (at most a tenth of the deadline) before the
   // Deadline watch, so the command reports the last real error rather than being stopped.
   void retry_until_deadline();
+  // True once the failover deadline of retry_until_deadline() has passed (the retries stopped for want of
+  // time).
+  bool retry_deadline_passed() const;
   // The host's addresses (netlink).
   AddressTable& addresses();
 

@@ -299,6 +299,9 @@ def main():
         wait_for("a daemon reports the VIP contested",
                  lambda: "contested" in (members["a"].phase(), members["b"].phase()), 90)
         contested = [n for n in ("a", "b") if members[n].phase() == "contested"]
+        # The other member repairs what the contested one took last (one or two of its write rounds, each
+        # retried after a failed read or write); only after that must the writes stop.
+        time.sleep(max(3, 6 * interval_s))
         quiet = sim.last_seq()
         time.sleep(max(4, 8 * interval_s))
         fight_writes = len(sim.writes_since(seq))
