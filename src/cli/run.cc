@@ -10,6 +10,7 @@
 #include "daemon/metrics_server.h"
 #include "daemon/notifier.h"
 #include "daemon/reconciler.h"
+#include "daemon/retry_budget.h"
 #include "daemon/signal_watcher.h"
 #include "leader/leader_source_factory.h"
 
@@ -46,6 +47,14 @@ int run_daemon(Wiring& wiring, const Settings& settings, const Options& options,
   const DaemonSettings& daemon_settings = settings.config.daemon;
   ReconcilerOptions options_for_reconciler;
   options_for_reconciler.interval = daemon_settings.interval;
+  options_for_reconciler.failover_timeout = daemon_settings.failover_timeout;
+  // A takeover's EC2 calls retry until failover_timeout after the leader signal (issue 10).
+  Result<Ec2Client*> ec2 = wiring.ec2();
+  if (!ec2) {
+    print_error(ec2.error());
+    return 1;
+  }
+  Ec2RetryBudget retry_budget(**ec2);
   Config config = settings.config;
   config.vips = settings.vips;
 
@@ -63,6 +72,7 @@ int run_daemon(Wiring& wiring, const Settings& settings, const Options& options,
                                                           daemon_settings.interval});
           },
       .load_config = [&] { return daemon_config(options, env); },
+      .retry_budget = &retry_budget,
   };
   Daemon daemon(parts, options_for_reconciler);
   // Before any thread starts (the sources' own, the servers'), so that they all inherit the blocked mask.

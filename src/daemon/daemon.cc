@@ -49,7 +49,9 @@ struct Daemon::Pending {
 Daemon::Daemon(DaemonParts parts, ReconcilerOptions options)
     : m_parts(std::move(parts)),
       m_options(options),
-      m_reconciler(m_parts.cloud, m_parts.addresses, m_parts.clock, m_parts.metrics, m_parts.log, options) {}
+      m_reconciler(m_parts.cloud, m_parts.addresses, m_parts.clock, m_parts.metrics, m_parts.log, options) {
+  m_reconciler.set_retry_budget(m_parts.retry_budget);
+}
 
 Daemon::~Daemon() = default;
 

@@ -28,6 +28,7 @@
 #include "daemon/metrics.h"
 #include "daemon/notifier.h"
 #include "daemon/reconciler.h"
+#include "daemon/retry_budget.h"
 #include "leader/source.h"
 #include "netlink/address_table.h"
 #include "vip/cloud.h"
@@ -49,6 +50,8 @@ struct DaemonParts {
   Notifier& notifier;
   SourceFactory make_source;
   ConfigLoader load_config;
+  // The per-failover budget's effect on the EC2 client (Reconciler::set_retry_budget); null: none.
+  RetryBudget* retry_budget = nullptr;
 };
 
 class Daemon {

@@ -14,7 +14,7 @@ struct DaemonSettings {
   std::optional<std::string> metrics;  // "127.0.0.1:9464": Prometheus /metrics; nullopt: off
   std::string control_socket = k_default_control_socket;
   Millis interval{5000};           // observe every VIP's tables this often (jittered)
-  Millis failover_timeout{10000};  // one failover's budget: writes are retried until it runs out
+  Millis failover_timeout{10000};  // one takeover's budget: its EC2 calls retry until it runs out
 };
 
 }  // namespace cloudvip

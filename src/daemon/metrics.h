@@ -10,6 +10,7 @@
 //   cloudvip_contested{vip}                               gauge 0/1
 //   cloudvip_reconcile_duration_seconds                   histogram
 //   cloudvip_failover_seconds                             histogram (leader signal -> every table acknowledged)
+//   cloudvip_failover_timeouts_total{vip}                 counter (declare_reconciler_metrics)
 //   cloudvip_ec2_calls_total{action,result}               counter; result = "ok" | the AWS error code | "error"
 //   cloudvip_last_reconcile_timestamp_seconds{vip}        gauge, Unix seconds
 //   cloudvip_build_info{version}                          gauge 1

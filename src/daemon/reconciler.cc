@@ -16,6 +16,9 @@ void declare_reconciler_metrics(Metrics& metrics) {
   metrics.declare_counter("cloudvip_frozen_total",
                           "Times the leader source's answer turned unknown, freezing the VIP (no write, no "
                           "address change).");
+  metrics.declare_counter("cloudvip_failover_timeouts_total",
+                          "Takeovers whose route tables did not all point at this host within [daemon] "
+                          "failover_timeout of the leader signal.");
 }
 
 Reconciler::Reconciler(Cloud& cloud, AddressTable& addresses, Clock& clock, Metrics& metrics, Logger& log,
@@ -62,6 +65,19 @@ void Reconciler::on_answer(const std::string& vip, const LeaderAnswer& answer) {
       }
     }
   }
+}
+
+std::optional<TimePoint> Reconciler::failover_deadline(TimePoint now) const {
+  std::optional<TimePoint> until;
+  for (const VipMachine& machine : m_vips) {
+    if (std::optional<TimePoint> signal = machine.failover_signal()) {
+      TimePoint end = *signal + m_options.failover_timeout;
+      if (end > now && (!until || end > *until)) {
+        until = end;
+      }
+    }
+  }
+  return until;
 }
 
 Millis Reconciler::jittered_interval() {
@@ -201,16 +217,29 @@ TimePoint Reconciler::tick(TickReport* out) {
   TickReport local_report;
   TickReport& report = out ? *out : local_report;
   TimePoint start = m_clock.now();
+  report.retried_until = failover_deadline(start);
+  if (m_budget) {
+    m_budget->retry_until(report.retried_until);
+  }
   write_round(report);  // a leadership change: the writes leave before any read
   if (m_observe_now || m_clock.now() >= m_next_observe) {
     observe(report);
     write_round(report);  // drift repair, at once
+  }
+  if (m_budget && report.retried_until) {
+    m_budget->retry_until(std::nullopt);
   }
   apply_local_addresses();
   TimePoint now = m_clock.now();
   TimePoint next = m_next_observe;
   for (VipMachine& machine : m_vips) {
     machine.take_failover(now);
+    if (machine.expire_failover(now, m_options.failover_timeout)) {
+      ++report.failovers_expired;
+    }
+    if (std::optional<TimePoint> signal = machine.failover_signal()) {
+      next = std::min(next, *signal + m_options.failover_timeout);  // to report it when it runs out
+    }
     next = std::min(next, machine.next_due());
   }
   m_metrics.observe("cloudvip_reconcile_duration_seconds", {}, seconds_between(start, now));

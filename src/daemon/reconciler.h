@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "daemon/metrics.h"
+#include "daemon/retry_budget.h"
 #include "daemon/vip_machine.h"
 #include "netlink/address_table.h"
 #include "vip/cloud.h"
@@ -39,10 +40,14 @@ struct TickReport {
   size_t writes = 0;  // route writes sent
   size_t write_errors = 0;
   std::vector<TableWrite> written;
+  std::optional<TimePoint> retried_until;  // the tick's calls ran under this failover budget (retry_budget.h)
+  size_t failovers_expired = 0;            // takeovers whose failover_timeout ran out in this tick
 };
 
 // Declares the families the reconciler uses beyond declare_daemon_metrics (metrics.h):
-//   cloudvip_frozen_total{vip}   counter: times the source's answer turned unknown (the VIP froze)
+//   cloudvip_frozen_total{vip}              counter: times the source's answer turned unknown (the VIP froze)
+//   cloudvip_failover_timeouts_total{vip}   counter: takeovers still incomplete after [daemon]
+//   failover_timeout
 void declare_reconciler_metrics(Metrics& metrics);
 
 class Reconciler {
@@ -60,6 +65,16 @@ class Reconciler {
   // that the answer calls for leave then.
   void on_answer(const std::string& vip, const LeaderAnswer& answer);
 
+  // Where the per-failover budget takes effect (the EC2 client's failover mode). While a VIP's takeover is
+  // in progress (its answer turned primary, not every table ours yet), the tick's calls, the writes, the
+  // reads that decide them and the verifying read, retry retryable errors until failover_timeout after
+  // that VIP's leader signal (the latest such end when several VIPs are taking over: one call carries all
+  // their writes); every other tick runs with the standard bounded retries, so a dead API cannot stall the
+  // loop. A takeover still incomplete at its budget's end is reported (VipMachine::expire_failover) and left
+  // to the periodic reconcile. Null (the default): no budget, every call has the standard retries. The
+  // budget must outlive the Reconciler.
+  void set_retry_budget(RetryBudget* budget) { m_budget = budget; }
+
   // Makes the next tick read the tables first.
   void request_observe() { m_observe_now = true; }
 
@@ -76,6 +91,8 @@ class Reconciler {
   void observe(TickReport& report);
   void apply_local_addresses();
   Millis jittered_interval();
+  // The end of the budget of the takeovers in progress at `now`; nullopt when there is none.
+  std::optional<TimePoint> failover_deadline(TimePoint now) const;
   std::map<std::string, std::optional<VipRoute>> select(const VipTarget& target,
                                                         const std::vector<RouteTableRoutes>& tables) const;
 
@@ -86,6 +103,7 @@ class Reconciler {
   Logger& m_log;
   ReconcilerOptions m_options;
   std::function<double()> m_uniform01;
+  RetryBudget* m_budget = nullptr;
   std::string m_vpc_id;
   std::vector<VipMachine> m_vips;
   std::map<std::string, std::optional<bool>> m_local;  // vip -> what was last done to its address

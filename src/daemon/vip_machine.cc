@@ -319,6 +319,25 @@ std::optional<Millis> VipMachine::take_failover(TimePoint now) {
   return took;
 }
 
+bool VipMachine::expire_failover(TimePoint now, Millis budget) {
+  if (!m_signal || now < *m_signal + budget) {
+    return false;
+  }
+  size_t ours = 0;
+  for (const auto& [id, table] : m_tables) {
+    ours += table.knowledge.seen.ours_and_active() ? 1 : 0;
+  }
+  Millis took = std::chrono::duration_cast<Millis>(now - *m_signal);
+  m_signal.reset();
+  m_metrics.add("cloudvip_failover_timeouts_total", {{"vip", m_target.name}});
+  m_log.error(
+      "vip {}: failover not complete {} ms after the leader signal ([daemon] failover_timeout = {} ms): {} "
+      "of {} "
+      "route tables point at {}; the rest is retried every interval with the standard bounded retries",
+      m_target.name, took.count(), budget.count(), ours, m_tables.size(), m_target.eni);
+  return true;
+}
+
 TimePoint VipMachine::next_due() const {
   TimePoint due = TimePoint::max();
   if (m_answer.role == Role::primary && !m_claimed) {

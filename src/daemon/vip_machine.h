@@ -42,6 +42,8 @@ struct ReconcilerOptions {
   Millis write_retry{500};               // first retry of a failed write; doubles up to `interval`
   Millis consistency_grace{1000};        // a read this soon after our own write may be stale: not trusted
                                          // for that table (EC2 reads are eventually consistent)
+  Millis failover_timeout{10000};        // [daemon] failover_timeout: a takeover's calls retry retryable
+                                         // errors until this long after the leader signal
 };
 
 // A VIP as the daemon runs it, resolved at start (identity, destination) from its VipSpec.
@@ -116,6 +118,13 @@ class VipMachine {
 
   // Once per claim, when every table is ours and active: how long since the leader signal.
   std::optional<Millis> take_failover(TimePoint now);
+  // The leader signal of the takeover in progress (the answer turned primary, not every table ours yet);
+  // nullopt when none is.
+  std::optional<TimePoint> failover_signal() const { return m_signal; }
+  // When the takeover in progress is still incomplete `budget` after its leader signal: logs it (naming
+  // failover_timeout), counts it in cloudvip_failover_timeouts_total{vip} and ends the takeover, so that what
+  // is still not ours is left to the standard bounded retries of the periodic reconcile. True when it did.
+  bool expire_failover(TimePoint now, Millis budget);
 
   VipPhase phase() const;
   bool claimed() const { return m_claimed; }

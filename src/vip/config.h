@@ -67,7 +67,7 @@
 //   control_socket        Absolute path of the control socket (at most 107 characters). Default
 //                         /run/cloudvip/control.sock.
 //   interval              How often every VIP's tables are observed: 100 ms to 1 h. Default 5 s.
-//   failover_timeout      One failover's budget for retried writes: 100 ms to 600 s. Default 10 s.
+//   failover_timeout      One takeover's budget for retried EC2 calls: 100 ms to 600 s. Default 10 s.
 #pragma once
 
 #include <filesystem>
