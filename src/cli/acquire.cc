@@ -5,8 +5,10 @@
 namespace cloudvip::cli {
 
 int run_acquire(Wiring& wiring, const Settings& settings, const AcquireArgs& args) {
-  AcquireOptions options{.verify = !args.no_verify, .dry_run = args.dry_run};
   wiring.retry_until_deadline();  // a failover keeps trying until --timeout (issue 10)
+  // The verification reads again what lags until the same deadline (EC2 reads are eventually consistent).
+  AcquireOptions options{
+      .verify = !args.no_verify, .dry_run = args.dry_run, .deadline = wiring.failover_deadline()};
   return run_engine<AcquireReport>(
       wiring, settings, "acquire",
       [&](Engine& engine, const VipSpec& spec) { return engine.acquire(spec, options); },

@@ -65,6 +65,10 @@ class Wiring {
   // True once the failover deadline of retry_until_deadline() has passed (the retries stopped for want of
   // time).
   bool retry_deadline_passed() const;
+  // The failover deadline set by retry_until_deadline(); nullopt before.
+  std::optional<TimePoint> failover_deadline() const {
+    return m_failover_deadline ? std::optional<TimePoint>(m_failover_deadline->at) : std::nullopt;
+  }
   // The host's addresses (netlink).
   AddressTable& addresses();
 

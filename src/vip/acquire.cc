@@ -1,5 +1,7 @@
 // Engine::acquire: identity -> one read -> one concurrent apply (routes, local address, Elastic IP) -> one
 // verification read.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <future>
 #include <system_error>
@@ -11,6 +13,13 @@ namespace cloudvip {
 namespace {
 
 using namespace engine_detail;
+
+// The verification's re-reads of tables that do not show our write yet (only with a deadline): the first
+// after 200 ms, doubling up to 1 s, each needing about k_verify_read_time, at most k_verify_reads reads.
+constexpr Millis k_verify_first_delay{200};
+constexpr Millis k_verify_max_delay{1000};
+constexpr Millis k_verify_read_time{250};
+constexpr int k_verify_reads = 30;
 
 // Runs `task` on a thread of its own; where no thread can be started, when its result is asked for.
 template <class Task>
@@ -240,47 +249,110 @@ void Engine::run_acquire(const VipSpec& spec, const Identity& identity, const Ac
     });
   }
 
+  if (spec.mode == VipMode::route && !options.dry_run) {
+    settle_unchanged(identity, options, report);
+  }
   if (options.verify && !options.dry_run) {
-    verify_routes(identity, report);
+    verify_routes(identity, options, report);
   }
 }
 
-void Engine::verify_routes(const Identity& identity, AcquireReport& report) {
+void Engine::verify_routes(const Identity& identity, const AcquireOptions& options, AcquireReport& report) {
   std::vector<RouteTableReport*> rows;
-  RouteTableSelector selector{.kind = RouteTableSelector::Kind::ids};
   for (RouteTableReport& row : report.route_tables) {
     if (row.action == RouteAction::replaced || row.action == RouteAction::created) {
       rows.push_back(&row);
-      selector.ids.push_back(row.id);
     }
-  }
-  if (rows.empty()) {
-    return;
   }
   TimePoint verify_start = m_clock.now();
-  auto tables = m_cloud.route_tables(selector, identity.vpc_id, *report.context.destination);
-  report.timings.verify = since(verify_start);
-  if (!tables) {
-    report.error = tables.error().wrap("verifying the changed route tables");
+  Millis delay = k_verify_first_delay;
+  // Bounded: by the deadline (no re-read without one) and by k_verify_reads.
+  for (int read = 1; !rows.empty(); ++read) {
+    RouteTableSelector selector{.kind = RouteTableSelector::Kind::ids};
     for (RouteTableReport* row : rows) {
-      row->verified = Verified::no;
-      row->note = "verification read failed";
+      selector.ids.push_back(row->id);
     }
+    auto tables = m_cloud.route_tables(selector, identity.vpc_id, *report.context.destination);
+    report.timings.verify = since(verify_start);
+    if (!tables) {
+      report.error = tables.error().wrap("verifying the changed route tables");
+      for (RouteTableReport* row : rows) {
+        row->verified = Verified::no;
+        row->note = "verification read failed";
+      }
+      return;
+    }
+    std::vector<RouteTableReport*> lagging;  // a route that is not ours (yet): the read may lag our write
+    for (RouteTableReport* row : rows) {
+      auto view = std::ranges::find(*tables, row->id, &RouteTableView::id);
+      if (view == tables->end()) {
+        row->verified = Verified::no;
+        row->note = "verification: the table was not in the answer";
+        continue;
+      }
+      row->after = classify_route(view->route, identity.network_interface_id);
+      row->verified = row->after->ours_and_active() ? Verified::yes : Verified::no;
+      if (row->verified == Verified::no) {
+        row->note = "verification: " + describe(*row->after);
+        lagging.push_back(row);
+      } else if (read > 1) {
+        row->note = fmt::format("verified by read {} (EC2 reads are eventually consistent)", read);
+      }
+    }
+    rows = std::move(lagging);
+    if (rows.empty() || !options.deadline || read >= k_verify_reads ||
+        m_clock.now() + delay + k_verify_read_time > *options.deadline) {
+      return;
+    }
+    m_clock.sleep_for(delay);
+    delay = std::min(delay * 2, k_verify_max_delay);
+  }
+}
+
+void Engine::settle_unchanged(const Identity& identity, const AcquireOptions& options,
+                              AcquireReport& report) {
+  const Cidr& destination = *report.context.destination;
+  RouteTableSelector selector{.kind = RouteTableSelector::Kind::ids};
+  std::vector<size_t> rows;
+  for (size_t i = 0; i < report.route_tables.size(); ++i) {
+    if (report.route_tables[i].action == RouteAction::unchanged) {
+      rows.push_back(i);
+      selector.ids.push_back(report.route_tables[i].id);
+    }
+  }
+  if (rows.empty() || options.settle <= Millis(0)) {
     return;
   }
-  for (RouteTableReport* row : rows) {
-    auto view = std::ranges::find(*tables, row->id, &RouteTableView::id);
-    if (view == tables->end()) {
-      row->verified = Verified::no;
-      row->note = "verification: the table was not in the answer";
-      continue;
-    }
-    row->after = classify_route(view->route, identity.network_interface_id);
-    row->verified = row->after->ours_and_active() ? Verified::yes : Verified::no;
-    if (row->verified == Verified::no) {
-      row->note = "verification: " + describe(*row->after);
-    }
+  std::optional<Result<std::vector<RouteTableView>>> again;
+  if (!options.deadline || m_clock.now() + options.settle + k_verify_read_time <= *options.deadline) {
+    m_clock.sleep_for(options.settle);
+    again = m_cloud.route_tables(selector, identity.vpc_id, destination);
   }
+  RoutePlan plan;
+  for (size_t i : rows) {
+    RouteTableReport& row = report.route_tables[i];
+    const RouteTableView* view = nullptr;
+    if (again && *again) {
+      auto found = std::ranges::find(**again, row.id, &RouteTableView::id);
+      view = found == (*again)->end() ? nullptr : &*found;
+    }
+    if (view) {
+      RouteSeen seen = classify_route(view->route, identity.network_interface_id);
+      if (seen.ours_and_active()) {
+        continue;  // two reads settle apart agree: nothing to write
+      }
+      row.note = fmt::format("read as ours, then {} {} ms later (the first read lagged)", describe(seen),
+                             options.settle.count());
+    } else if (!again) {
+      row.note = "read as ours; written to be sure (no time left to read it again before the deadline)";
+    } else {
+      row.note = "read as ours; written to be sure (the second read did not show it)";
+    }
+    row.verified = Verified::skipped;
+    plan.changes.push_back(RouteChange{row.id, destination, identity.network_interface_id, true});
+    plan.rows.push_back(i);
+  }
+  apply_routes(plan, false, report);
 }
 
 LocalAddressReport Engine::add_local_address(const VipSpec& spec, const std::string& interface,

@@ -15,6 +15,11 @@
 // after, as above. A stale view costs at worst a redundant ReplaceRoute to the same target (a missing route
 // is created by point_routes); a view that says ours leads to a read, so a repeated acquire still writes
 // nothing. Tag and whole-VPC selectors, and dry runs, always read first.
+//
+// A read is not trusted to say "nothing to do" at once (issue 10, eventual consistency): a table it shows
+// as ours is read once more after AcquireOptions::settle and written unless it is still ours, so a repeated
+// acquire on the holder still writes nothing (it reads twice); and the verification reads lagging tables
+// again until the deadline instead of failing on the first lagged answer.
 #pragma once
 
 #include "common/clock.h"
@@ -29,6 +34,15 @@ namespace cloudvip {
 struct AcquireOptions {
   bool verify = true;    // read the tables again after the change (skipped in a dry run)
   bool dry_run = false;  // ask the cloud whether we may (EC2 DryRun); change nothing, locally or remotely
+  // EC2 reads are eventually consistent: a read just after the peer's takeover can still show the route on
+  // our ENI. A table whose read says ours (and that nothing said the peer holds) is read again this much
+  // later, and written unless that read still says ours; 0: the first read is trusted. See
+  // docs/reliability.md ("A takeover does not trust a lagging read").
+  Millis settle{1000};
+  // The command's failover deadline (cli Wiring::failover_deadline). With it, the verification reads again
+  // the tables that do not show our write yet until they do or the deadline passes, and a settle read that
+  // could not end before it is replaced by the write. nullopt: one verification read.
+  std::optional<TimePoint> deadline;
 };
 
 struct ReleaseOptions {
@@ -82,7 +96,9 @@ class Engine {
   void plan_from_view(const std::vector<RouteTableView>& tables, const std::string& eni,
                       AcquireReport& report, RoutePlan& plan);
   void apply_routes(const RoutePlan& plan, bool dry_run, AcquireReport& report);
-  void verify_routes(const Identity& identity, AcquireReport& report);
+  // Tables read as ours (settle above): read again after options.settle, written unless still ours.
+  void settle_unchanged(const Identity& identity, const AcquireOptions& options, AcquireReport& report);
+  void verify_routes(const Identity& identity, const AcquireOptions& options, AcquireReport& report);
   LocalAddressReport add_local_address(const VipSpec& spec, const std::string& interface, bool dry_run);
   ElasticIpReport move_elastic_ip(const std::string& allocation_id, const std::string& eni, bool dry_run);
   SecondaryIpReport assign_secondary_ip(const VipSpec& spec, const std::string& eni, bool dry_run);

@@ -53,13 +53,21 @@ class HookedCloud final : public Cloud {
   std::function<void()> after_point_routes;
   Millis read_time{0};   // each route_tables call
   Millis write_time{0};  // each point_routes call
+  // Rewrites the answer of a route_tables read (number `read`, from 1): a lagging replica's view.
+  std::function<void(int read, std::vector<RouteTableView>&)> lag;
+  int reads = 0;
 
   Result<Identity> identity(const std::string& mac) override { return m_inner.identity(mac); }
   Result<std::vector<RouteTableView>> route_tables(const RouteTableSelector& selector,
                                                    const std::string& vpc_id,
                                                    const Cidr& destination) override {
     m_clock.advance(read_time);
-    return m_inner.route_tables(selector, vpc_id, destination);
+    auto tables = m_inner.route_tables(selector, vpc_id, destination);
+    ++reads;
+    if (tables && lag) {
+      lag(reads, *tables);
+    }
+    return tables;
   }
   Result<std::vector<RouteTableView>> all_route_tables(const std::string& vpc_id,
                                                        const Cidr& destination) override {
