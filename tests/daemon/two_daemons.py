@@ -21,12 +21,14 @@ import os
 import select
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from daemon_member import Member  # noqa: E402  (the launcher, shared with tests/faults/campaign.py)
 
 INSTANCE = {"a": "i-0a1b2c3d4e5f6000a", "b": "i-0a1b2c3d4e5f6000b"}
 ENI = {"a": "eni-0a1b2c3d4e5f6000a", "b": "eni-0a1b2c3d4e5f6000b"}
@@ -119,100 +121,6 @@ def writer(call):
     return ""
 
 
-class Member:
-    def __init__(self, name, args, sim, workdir, interval_ms):
-        self.name = name
-        self.args = args
-        self.sim = sim
-        self.dir = os.path.join(workdir, name)
-        os.makedirs(self.dir, exist_ok=True)
-        self.role_file = os.path.join(self.dir, "role")
-        self.config = os.path.join(self.dir, "cloudvip.toml")
-        self.socket = os.path.join(self.dir, "control.sock")
-        self.log_path = os.path.join(self.dir, "daemon.log")
-        self.set_role("standby")
-        self.good_config = (
-            f'[aws]\nregion = "us-east-1"\nendpoint = "{sim.url}"\n\n'
-            f'[daemon]\ninterval = "{interval_ms}ms"\ncontrol_socket = "{self.socket}"\n\n'
-            f'[[vip]]\nname = "db"\naddress = "{VIP}"\nroute_tables = {json.dumps(TABLES)}\n'
-            f"local_address = false\n\n"
-            f'[vip.leader]\nsource = "command"\n'
-            f'command = ["/bin/sh", "-c", "exit $(cat {self.role_file})"]\n'
-            f'poll_interval = "200ms"\ntimeout = "2s"\n'
-        )
-        self.write_config(self.good_config)
-        self.proc = None
-        self.log = None
-
-    def set_role(self, role):
-        with open(self.role_file + ".tmp", "w") as f:
-            f.write("0" if role == "primary" else "3")
-        os.replace(self.role_file + ".tmp", self.role_file)
-
-    def write_config(self, text):
-        with open(self.config, "w") as f:
-            f.write(text)
-
-    def env(self):
-        return {"PATH": "/usr/bin:/bin", "HOME": self.dir,
-                "AWS_EC2_METADATA_SERVICE_ENDPOINT": self.sim.imds[INSTANCE[self.name]],
-                "CLOUDVIP_CACHE_DIR": os.path.join(self.dir, "cache")}
-
-    def start(self):
-        self.log = open(self.log_path, "a")
-        self.proc = subprocess.Popen([self.args.cloudvip, "run", "--config", self.config, "--log-level", "info"],
-                                     env=self.env(), stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL)
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def status(self):
-        out = subprocess.run([self.args.cloudvip, "status", "--config", self.config, "--control-socket", self.socket,
-                              "--json"], env=self.env(), capture_output=True, text=True, timeout=30)
-        try:
-            return json.loads(out.stdout)
-        except json.JSONDecodeError:
-            return {"error": out.stdout + out.stderr}
-
-    def phase(self):
-        vips = self.status().get("vips") or [{}]
-        return vips[0].get("phase")
-
-    def raw_phase(self):
-        """The phase asked on the control socket directly (the CLI would first read the config file)."""
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(30)
-            s.connect(self.socket)
-            s.sendall(b'{"op": "status"}\n')
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-        vips = json.loads(data).get("json", {}).get("vips") or [{}]
-        return vips[0].get("phase")
-
-    def send(self, sig):
-        self.proc.send_signal(sig)
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.alive():
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.log:
-            self.log.close()
-            self.log = None
-
-    def log_text(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-
 def wait_for(what, condition, timeout_s):
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -265,7 +173,8 @@ def main():
         return 77
     workdir = tempfile.mkdtemp(prefix="cloudvip-two-daemons-")
     sim = Sim(args.sim, args.scenario, workdir)
-    members = {name: Member(name, args, sim, workdir, args.interval_ms) for name in ("a", "b")}
+    members = {name: Member(name, args.cloudvip, sim.url, sim.imds[INSTANCE[name]], workdir, args.interval_ms,
+                            TABLES, VIP) for name in ("a", "b")}
     failed = None
     try:
         interval_s = args.interval_ms / 1000

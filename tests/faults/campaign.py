@@ -12,8 +12,9 @@ some but not all tables were written (fail_next and latency make the window), th
 converge, whatever the killed process left in the cache directory.
 
 Exit 0 when every round converged with no violation; 1 otherwise; 77 when the binaries are missing.
-`--table` prints the summary table (make soak). The daemon's part of the campaign is a hook, --daemon,
-that fails until src/daemon exists (see run_daemon_round)."""
+`--table` prints the summary table (make soak). `--daemon` adds the daemon's rounds (daemon_rounds.py): a
+`cloudvip run` per member, the leader flipped a <-> b by its `command` source, the same faults, and SIGKILL
+crash rounds for the daemon."""
 
 import argparse
 import json
@@ -31,7 +32,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
+sys.path.insert(0, HERE)
 from cvbench import sim as simmod  # noqa: E402  (constants and the scenario writer)
+from daemon_rounds import DaemonRounds  # noqa: E402
 
 MEMBERS = {
     "a": (simmod.INSTANCE_A, simmod.ENI_A),
@@ -141,6 +144,41 @@ class Campaign:
         self.warm = set()  # members whose identity is in the cache
         self.violation_list = []
         self.last_lag_ms = 0
+        self.vip = simmod.VIP
+        self.region = simmod.REGION
+
+    @staticmethod
+    def quiet():
+        return json.loads(json.dumps(QUIET))
+
+    def settle(self, n, faults):
+        """Waits out the lag of the previous round and of this one (unless --no-settle)."""
+        settle_ms = max(self.last_lag_ms, faults["lag_ms"])
+        if self.args.settle and n > 0 and settle_ms:
+            # Describe* answer from a replica `lag_ms` behind: let it catch up with the previous round's writes
+            # first (--no-settle starts at once, inside the lag window: the hazard acquire's settle read and
+            # its verification re-reads are there for).
+            time.sleep(settle_ms / 1000 + 0.05)
+        self.last_lag_ms = faults["lag_ms"]
+
+    def imds_window(self, imds_kind):
+        """A silent IMDS comes back after --imds-outage-s; returns the timer to join (or None)."""
+        if imds_kind != "imds-silent":
+            return None
+        timer = threading.Timer(self.args.imds_outage_s,
+                                lambda: self.sim.faults({"imds": {"delay_ms": 0, "outage": "none"}}))
+        timer.start()
+        return timer
+
+    def daemon_round(self, n, daemons):
+        faults, imds_kind, code = self.round_faults(n)
+        self.settle(n, faults)
+        timer = self.imds_window(imds_kind)
+        row = daemons.round(n, faults, imds_kind, code)
+        if timer:
+            timer.join()
+            self.sim.faults(QUIET)
+        return row
 
     def argv(self, member):
         instance, _ = MEMBERS[member]
@@ -220,21 +258,9 @@ class Campaign:
         if imds_kind == "imds-silent" and member not in self.warm:
             faults["imds"] = {"delay_ms": 0, "outage": "none"}  # a silent IMDS with no cache: nothing to act on
             imds_kind = "imds-ok"
-        settle_ms = max(self.last_lag_ms, faults["lag_ms"])
-        if self.args.settle and n > 0 and settle_ms:
-            # Describe* answer from a replica `lag_ms` behind: let it catch up with the previous round's writes
-            # first. Without this, a failover that starts within the lag window reads the routes as they were
-            # before the previous failover, sees "already ours", writes nothing and leaves the VIP on the other
-            # member (--no-settle shows it; a write-first acquire does not have the problem).
-            time.sleep(settle_ms / 1000 + 0.05)
-        self.last_lag_ms = faults["lag_ms"]
+        self.settle(n, faults)
         self.sim.faults(faults)
-        timer = None
-        if imds_kind == "imds-silent":
-            # Silent for a while, then back.
-            timer = threading.Timer(self.args.imds_outage_s,
-                                    lambda: self.sim.faults({"imds": {"delay_ms": 0, "outage": "none"}}))
-            timer.start()
+        timer = self.imds_window(imds_kind)  # silent for a while, then back
         seq = self.sim.last_seq()
         exit_code, elapsed, stderr = self.run_acquire(member, f"round-{n % 4}.err")
         if timer:
@@ -314,14 +340,6 @@ class Campaign:
         return out
 
 
-def run_daemon_round(campaign, n):
-    """Hook for the daemon's part of the campaign (issue 10, item 3): a running `cloudvip daemon` on each
-    member, the leader switched a <-> b, the same faults. Not written yet: src/daemon does not exist on this
-    branch. Fill this in with the daemon (start it per member with a per-failover budget, flip the leader
-    source, wait until one_round's converged() holds)."""
-    raise SystemExit("campaign: --daemon is not available yet (src/daemon is not built on this branch)")
-
-
 def percentile(values, p):
     if not values:
         return 0.0
@@ -360,6 +378,25 @@ def print_table(campaign, violations, wall_s):
     if crash:
         print(f"  crash rounds {len(crash)}: killed with tables half written {sum(r['killed'] for r in crash)}, "
               f"re-run converged {sum(r['converged'] for r in crash)}")
+    dm = [r for r in rows if r["kind"] == "daemon"]
+    dcrash = [r for r in rows if r["kind"] == "daemon-crash"]
+    if dm or dcrash:
+        dsecs = [r["seconds"] for r in dm]
+        print()
+        print(f"daemon rounds: `cloudvip run` on a and b, leader flipped by its command source, failover_timeout "
+              f"{campaign.args.deadline_ms} ms, interval {campaign.args.daemon_interval_ms} ms, the same faults")
+        print()
+        print("| rounds | converged | slowest failover s | median s | writes | failed EC2 answers (retried) | "
+              "EC2 calls | crash rounds | killed mid-failover | restart converged |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print(f"| {len(dm)} | {sum(r['converged'] for r in dm)} | {max(dsecs, default=0):.2f} | "
+              f"{percentile(dsecs, 50):.2f} | {sum(r['writes'] for r in dm)} | "
+              f"{sum(r['failed_answers'] for r in dm)} | {sum(r['ec2_calls'] for r in dm)} | {len(dcrash)} | "
+              f"{sum(r['killed'] for r in dcrash)} | {sum(r['converged'] for r in dcrash)} |")
+        for lag in sorted({r["lag_ms"] for r in dm}):
+            sub = [r for r in dm if r["lag_ms"] == lag]
+            print(f"  lag {lag:4d} ms  daemon rounds {len(sub):4d}, converged {sum(r['converged'] for r in sub):4d}, "
+                  f"slowest {max(r['seconds'] for r in sub):.2f} s")
 
 
 def main():
@@ -378,7 +415,10 @@ def main():
                     help="start each failover at once, even within the previous round's lag window")
     ap.add_argument("--table", action="store_true", help="print the summary table")
     ap.add_argument("--json", help="write every round as JSON to this file")
-    ap.add_argument("--daemon", action="store_true", help="also run the daemon rounds (not available yet)")
+    ap.add_argument("--daemon", action="store_true", help="also run the daemon rounds (daemon_rounds.py)")
+    ap.add_argument("--daemon-rounds", type=int, default=20, help="daemon failovers, spread over the run")
+    ap.add_argument("--daemon-crash-rounds", type=int, default=2, help="daemon SIGKILL rounds")
+    ap.add_argument("--daemon-interval-ms", type=int, default=1000, help="[daemon] interval of both daemons")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
     for path in (args.sim, args.cloudvip):
@@ -391,17 +431,35 @@ def main():
     sim = Sim(args.sim, scenario, workdir, args.seed)
     started = time.monotonic()
     failed = []
+    daemons = None
     try:
         campaign = Campaign(args, sim, workdir)
         crash_every = max(1, args.rounds // max(1, args.crash_rounds)) if args.crash_rounds else 0
         crashes = 0
+        daemon_every = max(1, args.rounds // max(1, args.daemon_rounds)) if args.daemon else 0
+        dcrash_every = max(1, args.rounds // max(1, args.daemon_crash_rounds)) if args.daemon else 0
+        daemon_done = dcrashes = 0
+        if args.daemon:
+            daemons = DaemonRounds(campaign, MEMBERS, args.daemon_interval_ms)
+            daemons.start()
         for n in range(args.rounds):
             row = campaign.one_round(n)
             if not row["converged"]:
                 failed.append(row)
                 print(f"campaign: round {n} did not converge: {json.dumps(row)}", file=sys.stderr)
-            if args.daemon:
-                run_daemon_round(campaign, n)
+            if daemon_every and daemon_done < args.daemon_rounds and n % daemon_every == daemon_every - 1:
+                daemon_done += 1
+                drow = campaign.daemon_round(n, daemons)
+                if not drow["converged"]:
+                    failed.append(drow)
+                    print(f"campaign: daemon round {n} did not converge: {json.dumps(drow)}", file=sys.stderr)
+            if (dcrash_every and args.daemon_crash_rounds and dcrashes < args.daemon_crash_rounds
+                    and n % dcrash_every == dcrash_every // 3):
+                dcrashes += 1
+                drow = daemons.crash_round(n)
+                if not drow["converged"]:
+                    failed.append(drow)
+                    print(f"campaign: daemon crash round {n} did not converge: {json.dumps(drow)}", file=sys.stderr)
             if crash_every and crashes < args.crash_rounds and n % crash_every == crash_every // 2:
                 crashes += 1
                 crow = campaign.crash_round(n)
@@ -422,6 +480,8 @@ def main():
         print(f"campaign: {'PASS' if ok else 'FAIL'}")
         return 0 if ok else 1
     finally:
+        if daemons:
+            daemons.stop()
         sim.stop()
         if args.keep or failed:
             print(f"campaign: work directory kept: {workdir}", file=sys.stderr)
