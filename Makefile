@@ -8,6 +8,7 @@ DESTDIR ?=
 
 FUZZ_SECONDS ?= 600
 SOAK_ROUNDS ?= 1000
+SOAK_DAEMON_ROUNDS ?= 200
 
 .PHONY: all deps configure build programs test unit demo demo-patroni bench install deb deb-test format \
 	format-check clean soak fuzz fuzz-ci test-sanitize
@@ -64,7 +65,8 @@ deb-test: configure
 # The fault campaign, long (tests/faults/campaign.py; `make test` runs 100 rounds as the fault_campaign test).
 soak: build
 	python3 tests/faults/campaign.py --sim $(BUILD)/cloudvip-sim --cloudvip $(BUILD)/cloudvip \
-		--rounds $(SOAK_ROUNDS) --crash-rounds 10 --table --json $(BUILD)/soak.json
+		--rounds $(SOAK_ROUNDS) --crash-rounds 10 --daemon --daemon-rounds $(SOAK_DAEMON_ROUNDS) \
+		--daemon-crash-rounds 10 --table --json $(BUILD)/soak.json
 
 # libFuzzer (clang-16, build-fuzz/): every target FUZZ_SECONDS; fuzz-ci about 20 s each over the corpus.
 fuzz: deps

@@ -121,7 +121,9 @@ class DaemonRounds:
         _, eni = self.members[member]
         half = max(1, len(c.tables) // 2)
         faults = c.quiet()
-        faults["latency_ms"] = c.args.crash_latency_ms
+        # Every call slowed down more than in acquire's crash rounds: the daemon retries a failed write within
+        # about 100 ms, so the window between the first and the last table must outlast this test's polling.
+        faults["latency_ms"] = max(c.args.crash_latency_ms, 1500)
         faults["fail_next"] = [{"action": "ReplaceRoute", "count": half, "code": "InternalError", "status": 500}]
         c.sim.faults(faults)
         seq = c.sim.last_seq()
