@@ -62,6 +62,10 @@ void Reconciler::on_answer(const std::string& vip, const LeaderAnswer& answer) {
       machine.on_answer(answer, m_clock.now());
       if (before != answer.role) {
         m_observe_now = true;  // at once on a leadership change (after the writes it calls for)
+        // ...and once more after consistency_grace: EC2 reads are eventually consistent, and a read just
+        // after the peer's takeover can still show the tables as ours (issue 10). A takeover must not
+        // trust that one read until the next interval.
+        m_reread_after_change = true;
       }
     }
   }
@@ -127,6 +131,10 @@ void Reconciler::observe(TickReport& report) {
   }
   TimePoint started = m_clock.now();
   m_next_observe = started + jittered_interval();
+  if (m_reread_after_change) {
+    m_next_observe = std::min(m_next_observe, started + m_options.consistency_grace);
+    m_reread_after_change = false;
+  }
   m_observe_now = false;
   if (m_vips.empty()) {
     return;

@@ -299,6 +299,21 @@ TEST_F(ReconcilerTest, FailoverTimeIsMeasuredFromTheSignalToTheLastAcknowledgedT
   EXPECT_NE(world.log.text().find("every route table (3) points at eni-ours"), std::string::npos);
 }
 
+TEST_F(ReconcilerTest, AfterALeaderChangeTheTablesAreReadAgainOnceTheReadsCanBeTrusted) {
+  // The read right after the claim lags: it still shows our earlier tenure, so nothing is written. The
+  // tables are read again after consistency_grace (1 s), not only after the interval (5 s), and repaired.
+  world.run({world.vip("iris", "192.168.100.10", true, k_ours)});
+  world.step();
+  world.answer(Role::primary);
+  world.step(Millis(0));
+  ASSERT_TRUE(world.every_table_ours());
+  EXPECT_EQ(world.count("point_routes"), 0u) << "the (lagging) read says ours";
+  world.cloud.set_route(table_id(2), cidr("192.168.100.10/32"), route_to(k_peer));  // the replica catches up
+  world.run_for(Millis(1500));
+  EXPECT_TRUE(world.every_table_ours()) << "read again within about consistency_grace, and repaired";
+  EXPECT_EQ(world.count("point_routes"), 1u);
+}
+
 TEST_F(ReconcilerTest, TagAndVpcSelectorsShareTheOneRead) {
   VipTarget tagged = world.vip("tagged", "192.168.100.20", false);
   tagged.tables = RouteTableTag{"cloudvip", "iris"};
