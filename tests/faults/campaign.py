@@ -240,6 +240,15 @@ class Campaign:
             text = f.read()
         return code, elapsed, text
 
+    def away(self, n):
+        """The member that does not hold the VIP now (from the truth; the daemon rounds move it too), else by the
+        round's parity (the scenario starts on a)."""
+        targets = self.sim.targets(self.tables)
+        for name, (_, eni) in MEMBERS.items():
+            if all(e == eni for e in targets.values()):
+                return "b" if name == "a" else "a"
+        return "b" if n % 2 == 0 else "a"
+
     def converged(self, member):
         _, eni = MEMBERS[member]
         targets = self.sim.targets(self.tables)
@@ -253,7 +262,7 @@ class Campaign:
         return len(ec2), len(writes), len(failed)
 
     def one_round(self, n):
-        member = "b" if n % 2 == 0 else "a"  # the scenario starts on a
+        member = self.away(n)
         faults, imds_kind, code = self.round_faults(n)
         if imds_kind == "imds-silent" and member not in self.warm:
             faults["imds"] = {"delay_ms": 0, "outage": "none"}  # a silent IMDS with no cache: nothing to act on
@@ -284,7 +293,7 @@ class Campaign:
     def crash_round(self, n):
         """After failover round n: SIGKILL a failover back once some tables were written, then a fresh run
         must converge (and the next round starts from there)."""
-        member = "b" if n % 2 == 1 else "a"  # away from where round n left the VIP
+        member = self.away(n + 1)  # away from where round n left the VIP
         _, eni = MEMBERS[member]
         half = max(1, len(self.tables) // 2)
         faults = dict(QUIET)

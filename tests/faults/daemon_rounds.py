@@ -70,14 +70,6 @@ class DaemonRounds:
                 pass
         return "\n".join(out)
 
-    def other(self):
-        """The member that does not hold the VIP now (from the truth)."""
-        targets = self.c.sim.targets(self.c.tables)
-        for name, (_, eni) in self.members.items():
-            if all(e == eni for e in targets.values()):
-                return "b" if name == "a" else "a"
-        return "a"
-
     def wait_converged(self, member, limit_s):
         start = time.monotonic()
         while time.monotonic() - start < limit_s:
@@ -94,7 +86,7 @@ class DaemonRounds:
 
     def round(self, n, faults, imds_kind, code):
         c = self.c
-        member = self.other()
+        member = c.away(n)
         c.sim.faults(faults)
         seq = c.sim.last_seq()
         self.flip(member)
@@ -117,7 +109,7 @@ class DaemonRounds:
 
     def crash_round(self, n):
         c = self.c
-        member = self.other()
+        member = c.away(n)
         _, eni = self.members[member]
         half = max(1, len(c.tables) // 2)
         faults = c.quiet()
