@@ -73,6 +73,9 @@ void Reconciler::on_answer(const std::string& vip, const LeaderAnswer& answer) {
 
 std::optional<TimePoint> Reconciler::failover_deadline(TimePoint now) const {
   std::optional<TimePoint> until;
+  if (m_verify_until && *m_verify_until > now) {
+    until = m_verify_until;
+  }
   for (const VipMachine& machine : m_vips) {
     if (std::optional<TimePoint> signal = machine.failover_signal()) {
       TimePoint end = *signal + m_options.failover_timeout;
@@ -154,6 +157,7 @@ void Reconciler::observe(TickReport& report) {
     }
     return;
   }
+  m_verify_until.reset();  // a read answered: the takeovers before it are verified
   if (!m_last_read_error.empty()) {
     m_log.info("route tables readable again");
     m_last_read_error.clear();
@@ -241,7 +245,13 @@ TimePoint Reconciler::tick(TickReport* out) {
   TimePoint now = m_clock.now();
   TimePoint next = m_next_observe;
   for (VipMachine& machine : m_vips) {
-    machine.take_failover(now);
+    if (std::optional<Millis> took = machine.take_failover(now)) {
+      // The verifying read (after consistency_grace) still belongs to the takeover: it keeps the budget.
+      TimePoint end = now - *took + m_options.failover_timeout;
+      if (!m_verify_until || end > *m_verify_until) {
+        m_verify_until = end;
+      }
+    }
     if (machine.expire_failover(now, m_options.failover_timeout)) {
       ++report.failovers_expired;
     }

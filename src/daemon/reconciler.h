@@ -108,7 +108,8 @@ class Reconciler {
   std::vector<VipMachine> m_vips;
   std::map<std::string, std::optional<bool>> m_local;  // vip -> what was last done to its address
   bool m_observe_now = true;
-  bool m_reread_after_change = false;  // the read after a leadership change is followed by one more
+  bool m_reread_after_change = false;       // the read after a leadership change is followed by one more
+  std::optional<TimePoint> m_verify_until;  // a completed takeover's budget, for the read that verifies it
   TimePoint m_next_observe{};
   std::string m_last_read_error;  // logged once per streak
 };

@@ -178,11 +178,26 @@ TEST_F(ReconcilerBudgetTest, ATakeoverRetriesThroughAnOutageWithinItsBudgetInThe
   EXPECT_EQ(world.metrics.value("cloudvip_failover_seconds", {}), 1) << "the failover completed";
   EXPECT_EQ(metric("cloudvip_failover_timeouts_total"), 0);
   EXPECT_FALSE(budget.now.has_value()) << "the standard retries are back after the tick";
+
+  // The verifying read, consistency_grace after the writes, still runs under the takeover's budget (the
+  // outage is back for a moment); the reads after it do not.
+  cloud.down_until = world.clock.now() + Millis(3000);
+  world.clock.set(std::max(world.clock.now(), next));
+  TickReport verify;
+  next = reconciler.tick(&verify);
+  ASSERT_TRUE(verify.retried_until.has_value());
+  EXPECT_EQ(*verify.retried_until, signal + Millis(10000));
+  EXPECT_TRUE(verify.observed) << "the read kept trying through the outage";
+  world.clock.set(std::max(world.clock.now(), next));
+  TickReport periodic;
+  next = reconciler.tick(&periodic);
+  EXPECT_TRUE(periodic.observed);
+  EXPECT_FALSE(periodic.retried_until.has_value());
 }
 
 TEST_F(ReconcilerBudgetTest, OutsideATakeoverEveryCallHasTheStandardBoundedRetries) {
   answer(Role::primary);
-  run_for(Millis(1000));
+  run_for(Millis(3000));  // the takeover and its verifying read
   ASSERT_TRUE(world.every_table_ours());
   budget.history.clear();
   // Drift during an outage: the periodic read and the repair are bounded, not held for a budget.
