@@ -60,8 +60,7 @@ class Member:
     def start(self):
         self.log = open(self.log_path, "a")
         self.proc = subprocess.Popen([self.cloudvip, "run", "--config", self.config, "--log-level", self.log_level],
-                                     env=self.env(), stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL,
-                                     start_new_session=True)
+                                     env=self.env(), stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL)
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None

@@ -434,6 +434,9 @@ def main():
         if not os.access(path, os.X_OK):
             print(f"campaign: {path} is not built; skipping", file=sys.stderr)
             return 77
+    # SIGTERM (ctest's timeout, a killed make soak) unwinds like an exception, so the daemons and the simulator
+    # are stopped by the finally below.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     workdir = tempfile.mkdtemp(prefix="cvfaults-")
     scenario = os.path.join(workdir, "scenario.toml")
     simmod.write_scenario(os.path.join(ROOT, "sim", "scenarios", "two-az.toml"), args.tables, scenario)

@@ -127,7 +127,7 @@ class DaemonRounds:
             targets = c.sim.targets(c.tables)
             moved = sum(1 for e in targets.values() if e == eni)
             if 0 < moved < len(c.tables):
-                os.killpg(victim.proc.pid, signal.SIGKILL)
+                victim.proc.send_signal(signal.SIGKILL)  # the daemon only (it shares the campaign's group)
                 victim.proc.wait(timeout=10)
                 victim.stop()
                 killed = True
