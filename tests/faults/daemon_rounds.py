@@ -144,7 +144,7 @@ class DaemonRounds:
         with open(os.path.join(victim.cache_dir, "identity-0000000000000000-primary.json.tmp.99999"), "w") as f:
             f.write('{"version": 2, "boot_')
         for name in os.listdir(victim.cache_dir):
-            if name.startswith("identity-") and name.endswith(".json"):
+            if name.endswith(".json"):  # identity entries and route views alike
                 with open(os.path.join(victim.cache_dir, name), "w") as f:
                     f.write('{"version": 2, "boot_id": "trunc')
         victim.start()
