@@ -7,8 +7,9 @@ A daemon round tells the member that does not hold the VIP that it is primary (t
 waits until every table points at it, bounded by the failover budget ([daemon] failover_timeout = the
 campaign's deadline) plus the leader source's poll and some slack for a loaded machine. A crash round
 slows the writes down (latency, fail_next), SIGKILLs the new primary's daemon once some but not all tables
-point at it, leaves a truncated cache entry and a temp file beside the stale control socket, restarts it
-and requires convergence."""
+point at it, winds one table back to the old holder if the writes it had in flight finished the takeover
+anyway, leaves truncated cache entries and a temp file beside the stale control socket, restarts it and
+requires convergence."""
 
 import os
 import signal
@@ -18,6 +19,29 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "daemon"))
 from daemon_member import Member  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench"))
+from cvbench import sim as simmod  # noqa: E402
+from cvbench.sigv4 import signed_headers  # noqa: E402
+
+
+def replace_route(sim_url, table, cidr, eni, region):
+    """A ReplaceRoute signed with the simulator's admin key (the peer's hand, or an operator's)."""
+    import http.client
+    import urllib.parse
+
+    body = urllib.parse.urlencode({"Action": "ReplaceRoute", "Version": "2016-11-15", "RouteTableId": table,
+                                   "DestinationCidrBlock": cidr, "NetworkInterfaceId": eni})
+    host = sim_url.removeprefix("http://")
+    conn = http.client.HTTPConnection(host, timeout=30)
+    try:
+        conn.request("POST", "/", body=body,
+                     headers=signed_headers(host, body, simmod.ADMIN_KEY, simmod.ADMIN_SECRET, region))
+        resp = conn.getresponse()
+        resp.read()
+    finally:
+        conn.close()
+    if resp.status != 200:
+        raise RuntimeError(f"ReplaceRoute on {table}: HTTP {resp.status}")
 
 # The command source polls every 200 ms; a loaded 2-core machine needs some slack on top.
 SLACK_S = 3.0
@@ -137,6 +161,15 @@ class DaemonRounds:
             time.sleep(0.02)
         moved_at_kill = sum(1 for e in c.sim.targets(c.tables).values() if e == eni)
         c.sim.faults(c.quiet())
+        # Requests the daemon sent before it died may still land (the simulator applies them after its
+        # latency). Once they have, a takeover that they finished is wound back on one table, as the peer
+        # would have left it, so the restarted daemon always has work to do.
+        time.sleep(faults["latency_ms"] / 1000 + 0.5)
+        rewound = []
+        if killed and all(e == eni for e in c.sim.targets(c.tables).values()):
+            old = self.members["b" if member == "a" else "a"][1]
+            replace_route(c.sim.url, c.tables[0], c.vip + "/32", old, c.region)
+            rewound.append(c.tables[0])
         # What the killed daemon leaves: its control socket (still on disk), a temp file and, as if killed
         # mid-write without atomic rename, a truncated cache entry. None may block the restart.
         stale_socket = os.path.exists(victim.socket)
@@ -156,7 +189,7 @@ class DaemonRounds:
         ec2, writes, failed = c.count(calls)
         c.violation_list += c.violations(calls)
         row = {"round": n, "kind": "daemon-crash", "to": member, "imds": "imds-ok", "lag_ms": 0, "killed": killed,
-               "tables_written_at_kill": moved_at_kill, "stale_socket": stale_socket, "exit": 0 if up else "down",
+               "tables_written_at_kill": moved_at_kill, "rewound": rewound, "stale_socket": stale_socket, "exit": 0 if up else "down",
                "seconds": round(time.monotonic() - start, 3), "restart_to_converged_s": round(took, 3),
                "converged": ok and killed and up, "ec2_calls": ec2, "writes": writes, "failed_answers": failed}
         if not row["converged"]:
