@@ -1,5 +1,5 @@
-// Engine::acquire: identity -> one read -> one concurrent apply (routes, local address, Elastic IP) -> one
-// verification read.
+// Engine::acquire: identity -> one read -> one concurrent apply (routes, local address, Elastic IP) -> the
+// settle read of what read as ours -> the verification read(s).
 #include <fmt/format.h>
 
 #include <algorithm>

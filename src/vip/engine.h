@@ -4,9 +4,10 @@
 //
 // acquire is the failover hot path: the identity (served from the boot-id cache in production), ONE route
 // table read, ONE point_routes call for every table that needs it (sent concurrently by the Cloud), with
-// the local address and the Elastic IP applied at the same time, then ONE verification read. It never
-// deletes a route (that would open a window with no route) and sends nothing when everything already
-// points at this host, so re-acquiring is free and idempotent.
+// the local address and the Elastic IP applied at the same time, then a verification read (repeated for
+// tables that lag, until the deadline). It never deletes a route (that would open a window with no route)
+// and writes nothing when everything already points at this host (confirmed by a second read, see below),
+// so re-acquiring is idempotent.
 //
 // Write first when the view says so (issue 9): for named route tables, the Cloud's remembered view
 // (Cloud::remembered_route_tables, the last reading or write, possibly of an earlier process) splits them.
