@@ -24,7 +24,12 @@ int run(const Options& options, const Environment& env) {
   StderrLogger logger(settings->log_level);
   Deadline deadline(settings->deadline, std::string(to_string(options.command)));
   if (options.command == Command::notify) {
-    return run_notify(options, *settings, env, logger);
+    if (std::optional<int> handed = run_notify(options, *settings, env, logger)) {
+      return *handed;
+    }
+    Wiring wiring(*settings, env, logger);  // --fallback and no daemon: act as acquire or release would
+    return options.notify.role == "primary" ? run_acquire(wiring, *settings, AcquireArgs{})
+                                            : run_release(wiring, *settings, ReleaseArgs{});
   }
   if (std::optional<int> handed = hand_to_daemon(options, *settings, env, logger)) {
     return *handed;  // a cloudvip run acted and answered

@@ -178,6 +178,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
   notify->add_option("ROLE", o.notify.role, "primary or standby")
       ->required()
       ->check(CLI::IsMember({"primary", "standby"}));
+  notify->add_flag("--fallback", o.notify.fallback,
+                   "with no cloudvip run listening, act here: primary acquires, standby releases");
   for (CLI::App* handed : {acquire, release, status, notify}) {
     add_control_socket_option(*handed, o);
   }

@@ -103,16 +103,22 @@ std::optional<int> hand_to_daemon(const Options& options, const Settings& settin
   return print_answer(*answer, settings, request.op);
 }
 
-int run_notify(const Options& options, const Settings& settings, const Environment& env, Logger& logger) {
+std::optional<int> run_notify(const Options& options, const Settings& settings, const Environment& env,
+                              Logger& logger) {
   std::filesystem::path socket = control_socket_path(options, settings, env);
   ControlRequest request = request_for(options, settings);
   Result<ControlAnswer> answer = control_call(socket, request, std::min(k_notify_timeout, settings.deadline));
   if (!answer) {
     Error error = answer.error();
     if (error.code == ErrorCode::unavailable) {
+      if (options.notify.fallback) {
+        logger.info("no cloudvip run is listening on {}; --fallback: {} here", socket.string(),
+                    options.notify.role == "primary" ? "acquiring" : "releasing");
+        return std::nullopt;
+      }
       error = Error(ErrorCode::unavailable, "no cloudvip run is listening on " + socket.string() +
-                                                "; start it, or call cloudvip acquire/release from the hook "
-                                                "instead");
+                                                "; start it, add --fallback to act here when none runs, or "
+                                                "call cloudvip acquire/release from the hook instead");
     }
     if (settings.json) {
       print_stdout(error_json("notify", error, 1).dump(2) + "\n");

@@ -1,7 +1,8 @@
 // acquire, release and status with a `cloudvip run` on this host: the command is handed to the daemon over
 // its control socket (daemon/control.h), which acts on its warm state and answers with what to print and
 // the exit code, so a hook sees the same output either way. When no daemon listens there the command acts
-// itself as it always did. `cloudvip notify` only ever talks to the daemon.
+// itself as it always did. `cloudvip notify` talks only to the daemon, unless --fallback lets it act itself
+// when none listens.
 #pragma once
 
 #include <filesystem>
@@ -27,8 +28,11 @@ bool acts_itself(const Options& options, const Settings& settings);
 std::optional<int> hand_to_daemon(const Options& options, const Settings& settings, const Environment& env,
                                   Logger& logger);
 
-// cloudvip notify primary|standby: hands the role to the daemon and returns at once; 1 with a clear message
-// when no daemon listens.
-int run_notify(const Options& options, const Settings& settings, const Environment& env, Logger& logger);
+// cloudvip notify primary|standby: hands the role to the daemon and returns its exit code at once. When no
+// daemon listens: nullopt with --fallback (the caller acquires or releases itself), else 1 with a message
+// that says what to do. A daemon that is there but does not take the event is an error, never a fallback:
+// it may be acting, and two actors on one VIP fight.
+std::optional<int> run_notify(const Options& options, const Settings& settings, const Environment& env,
+                              Logger& logger);
 
 }  // namespace cloudvip::cli

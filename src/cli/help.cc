@@ -188,20 +188,25 @@ DESCRIPTION
   Tells the `cloudvip run` on this host that this host's role is now ROLE (primary or standby) and returns
   at once, without waiting for the routes to move: for hooks that must not block (Patroni kills slow
   callbacks; IRIS retries its hooks). The daemon then acts as on any leadership change: a primary points
-  every route table at this host, a standby takes the VIP off the local interface. Needs a daemon: with
-  none on the control socket notify fails, so a hook that must work without one calls acquire or release.
+  every route table at this host, a standby takes the VIP off the local interface. With no daemon on the
+  control socket notify fails, unless --fallback is given: then it acts here as acquire (primary) or
+  release (standby, the local address only) would, within --timeout, and prints their report. A daemon
+  that is there but does not answer is never a reason to act here: it may be acting.
 
 ARGUMENTS
   ROLE    primary or standby
 
 EXIT STATUS
-  0  the daemon took the event (it acts on it in the background; cloudvip status shows the outcome)
-  1  no cloudvip run listens on the control socket, or it did not take the event
+  0  the daemon took the event (it acts on it in the background; cloudvip status shows the outcome), or,
+     with --fallback and no daemon, the acquire or release succeeded
+  1  no cloudvip run listens on the control socket (without --fallback), it did not take the event, or the
+     fallback acquire or release failed
   2  wrong usage or configuration: nothing was sent
 
 EXAMPLES
   cloudvip notify primary                       # in a promotion hook, with cloudvip run active
   cloudvip notify standby --vip iris
+  cloudvip notify primary --fallback --timeout 10   # IRIS's ^ZMIRROR: the daemon if it runs, else acquire
 )HELP";
 }
 

@@ -34,6 +34,8 @@ struct PolicyArgs {
 
 struct NotifyArgs {
   std::string role;  // primary | standby (checked by the command line)
+  bool fallback =
+      false;  // --fallback: with no daemon listening, act here (primary: acquire, standby: release)
 };
 
 struct Options {

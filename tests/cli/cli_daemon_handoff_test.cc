@@ -231,10 +231,88 @@ TEST(CliNotify, WithoutADaemonFailsAndSaysWhatToDo) {
   RunResult run = run_cloudvip({"--config", config, "notify", "standby"}, env_with_socket(sim, path));
   EXPECT_EQ(run.exit_code, 1) << describe(run);
   EXPECT_NE(run.err.find("no cloudvip run is listening on " + path +
-                         "; start it, or call cloudvip acquire/release from the hook instead"),
+                         "; start it, add --fallback to act here when none runs, or call cloudvip "
+                         "acquire/release from the hook instead"),
             std::string::npos)
       << describe(run);
   EXPECT_TRUE(sim.calls(true).empty());
+}
+
+// --fallback: the hook that must work with and without a daemon (IRIS's ^ZMIRROR). No daemon: it acquires
+// as `cloudvip acquire` would, every table re-pointed and verified.
+TEST(CliNotify, FallbackWithoutADaemonAcquiresItself) {
+  Sim sim(two_az_text());
+  std::string config = iris_config(sim);
+  Env on_b = sim.env_for(k_instance_b);
+  on_b["CLOUDVIP_CONTROL_SOCKET"] = sim.dir().path() + "/none.sock";
+  ASSERT_EQ(run_cloudvip({"--config", config, "acquire"}, on_b).exit_code, 0);
+  ASSERT_EQ(sim.route_target(k_rtb_a, "10.109.10.224/27"), k_eni_b);
+  sim.clear_calls();
+  RunResult run = run_cloudvip(
+      {"--config", config, "--log-level", "info", "notify", "primary", "--fallback", "--timeout", "10"},
+      env_with_socket(sim, sim.dir().path() + "/none.sock"));
+  ASSERT_EQ(run.exit_code, 0) << describe(run);
+  for (const char* table : {k_rtb_main, k_rtb_a, k_rtb_b}) {
+    EXPECT_EQ(sim.route_target(table, "10.109.10.224/27"), k_eni_a) << table;
+  }
+  EXPECT_NE(run.err.find("--fallback: acquiring here"), std::string::npos) << describe(run);
+  std::vector<std::string> writes = sim.mutating_actions();
+  EXPECT_FALSE(writes.empty());
+  for (const std::string& action : writes) {
+    EXPECT_NE(action, "DeleteRoute");
+  }
+}
+
+// Standby with --fallback and no daemon is `cloudvip release`: the routes stay where they are.
+TEST(CliNotify, FallbackStandbyWithoutADaemonReleasesAndLeavesTheRoutes) {
+  Sim sim(two_az_text());
+  std::string config = iris_config(sim);
+  Env env = env_with_socket(sim, sim.dir().path() + "/none.sock");
+  ASSERT_EQ(run_cloudvip({"--config", config, "acquire"}, env).exit_code, 0);
+  sim.clear_calls();
+  RunResult run =
+      run_cloudvip({"--config", config, "--log-level", "info", "notify", "standby", "--fallback"}, env);
+  ASSERT_EQ(run.exit_code, 0) << describe(run);
+  EXPECT_NE(run.err.find("--fallback: releasing here"), std::string::npos) << describe(run);
+  EXPECT_TRUE(sim.mutating_actions().empty()) << sim.calls(true).dump();
+  EXPECT_EQ(sim.route_target(k_rtb_a, "10.109.10.224/27"), k_eni_a);
+}
+
+// With a daemon, --fallback changes nothing: the daemon gets the role and the command returns at once.
+TEST(CliNotify, FallbackWithADaemonOnlyNotifies) {
+  Sim sim(two_az_text());
+  std::string config = iris_config(sim);
+  FakeDaemon daemon(sim.dir().path() + "/control.sock", daemon_answer(0, "noted: primary\n"));
+  sim.clear_calls();
+  RunResult run = run_cloudvip({"--config", config, "notify", "primary", "--fallback"},
+                               env_with_socket(sim, daemon.path()));
+  ASSERT_EQ(run.exit_code, 0) << describe(run);
+  EXPECT_EQ(run.out, "noted: primary\n");
+  ASSERT_EQ(daemon.requests().size(), 1u);
+  EXPECT_EQ(daemon.requests()[0].op, "notify");
+  EXPECT_TRUE(sim.calls(true).empty()) << sim.calls(true).dump();
+}
+
+// A daemon that is there but does not answer (or refuses) may be acting: --fallback must not act too.
+TEST(CliNotify, FallbackNeverActsWhenTheDaemonIsThereButSilentOrRefuses) {
+  Sim sim(two_az_text());
+  std::string config = iris_config(sim);
+  {
+    FakeDaemon daemon(sim.dir().path() + "/control.sock", daemon_answer(0, "too late\n"));
+    daemon.hold();
+    sim.clear_calls();
+    RunResult run = run_cloudvip({"--config", config, "notify", "primary", "--fallback", "--timeout", "2"},
+                                 env_with_socket(sim, daemon.path()));
+    daemon.release();
+    EXPECT_EQ(run.exit_code, 1) << describe(run);
+    EXPECT_TRUE(sim.calls(true).empty()) << sim.calls(true).dump();
+  }
+  FakeDaemon refusing(sim.dir().path() + "/refusing.sock", daemon_answer(2, ""));
+  sim.clear_calls();
+  RunResult refused = run_cloudvip({"--config", config, "notify", "primary", "--fallback"},
+                                   env_with_socket(sim, refusing.path()));
+  EXPECT_EQ(refused.exit_code, 2) << describe(refused);
+  EXPECT_TRUE(sim.calls(true).empty()) << sim.calls(true).dump();
 }
 
 TEST(CliNotify, TheRoleIsPrimaryOrStandby) {

@@ -205,11 +205,28 @@ grep -q 'WriteToConsoleLog(msg, 0, $select(rc = 0: 0, 1: 2))' "$zc" || fail "$zc
 for file in ZMIRROR ZSTART; do
   if grep -qiE 'delete-?routes?|Release\^' "$dir/$file.mac"; then fail "$file.mac must never release or delete routes"; fi
 done
-grep -q 'Acquire^ZCLOUDVIP("NotifyBecomePrimary^ZMIRROR")' "$dir/ZMIRROR.mac" || fail "ZMIRROR must acquire"
+# The hooks signal (a running daemon gets the role and the hook returns at once) and fall back to acting here
+# only when no daemon runs: Signal must run `notify ROLE --fallback`, and the entry points must use Signal.
+signal_body=$(entry_body "$zc" Signal)
+[ -n "$signal_body" ] || fail "$zc has no entry point Signal"
+grep -qF 'quit $$Run("notify", $listbuild(role, "--fallback"), $get(caller, "?"))' <<<"$signal_body" ||
+  fail "$zc: Signal must run cloudvip notify ROLE --fallback"
+grep -q 'Signal^ZCLOUDVIP("primary", "NotifyBecomePrimary^ZMIRROR")' "$dir/ZMIRROR.mac" ||
+  fail "ZMIRROR must signal primary (Signal^ZCLOUDVIP)"
+grep -q 'Signal^ZCLOUDVIP("primary", "SYSTEM^%ZSTART")' "$dir/ZSTART.mac" || fail "ZSTART must signal primary"
 grep -q "if '\$SYSTEM.Mirror.IsMember() {" "$dir/ZSTART.mac" || fail "ZSTART must skip mirror members"
-grep -qF 'if $get(^cloudvip("zstop.release"), 0) && ('"'"'$SYSTEM.Mirror.IsMember() || $SYSTEM.Mirror.IsPrimary()) {' \
-  "$dir/ZSTOP.mac" || fail "ZSTOP must release only when switched on (default off) and this member owns the VIP"
-grep -q 'Release^ZCLOUDVIP("SYSTEM^%ZSTOP", 1)' "$dir/ZSTOP.mac" || fail "ZSTOP must call Release with deleteRoutes"
+for file in ZMIRROR ZSTART; do
+  if grep -q 'Acquire^ZCLOUDVIP' "$dir/$file.mac"; then fail "$file.mac must signal, not acquire past a running daemon"; fi
+done
+# ZSTOP: only the owner signals standby; it deletes routes only when switched on (default off), inside that test.
+zstop_body=$(entry_body "$dir/ZSTOP.mac" SYSTEM)
+grep -qF 'if ('"'"'$SYSTEM.Mirror.IsMember() || $SYSTEM.Mirror.IsPrimary()) {' <<<"$zstop_body" ||
+  fail "ZSTOP must act only when this member owns the VIP"
+grep -q 'Signal^ZCLOUDVIP("standby", "SYSTEM^%ZSTOP")' <<<"$zstop_body" || fail "ZSTOP must signal standby"
+owner_block=$(awk '/IsPrimary\(\)\) \{/ { on = 1 } on { print } on && /^    \}/ { exit }' <<<"$zstop_body")
+grep -qF 'if $get(^cloudvip("zstop.release"), 0) {' <<<"$owner_block" ||
+  fail "ZSTOP must delete routes only when ^cloudvip(\"zstop.release\") is set, inside the owner test"
+grep -q 'Release^ZCLOUDVIP("SYSTEM^%ZSTOP", 1)' <<<"$owner_block" || fail "ZSTOP must call Release with deleteRoutes"
 
 # --- the docs ----------------------------------------------------------------------------------------------
 for doc in "$dir/README.md" "$root/docs/iris.md" "$root/docs/aws-setup.md"; do
