@@ -23,7 +23,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from two_daemons import ENI, KEY, SECRET, TABLES, VIP, Failure, Member, Sim, check, every_table, wait_for  # noqa: E402
+from two_daemons import (ENI, INSTANCE, KEY, SECRET, TABLES, VIP, Failure, Member, Sim, check,  # noqa: E402
+                         every_table, wait_for)
 
 
 def trigger_config(member, sim):
@@ -39,7 +40,7 @@ def json_list(items):
 
 def hook(member, role):
     """ZCLOUDVIP's Signal: the argv $ZF(-100) runs, with the admin key so the hook's own EC2 calls show."""
-    argv = ["/usr/bin/timeout", "--kill-after=2", "15", member.args.cloudvip, "notify", role, "--fallback",
+    argv = ["/usr/bin/timeout", "--kill-after=2", "15", member.cloudvip, "notify", role, "--fallback",
             "--config", member.config, "--timeout", "10"]
     env = dict(member.env(), AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET)
     out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
@@ -68,7 +69,8 @@ def main():
         return 1
     workdir = tempfile.mkdtemp(prefix="cloudvip-hook-notify-")
     sim = Sim(args.sim, args.scenario, workdir)
-    members = {name: Member(name, args, sim, workdir, 500) for name in ("a", "b")}
+    members = {name: Member(name, args.cloudvip, sim.url, sim.imds[INSTANCE[name]], workdir, 500, TABLES, VIP)
+               for name in ("a", "b")}
     failed = None
     try:
         for m in members.values():
