@@ -27,7 +27,7 @@ Wiring::~Wiring() = default;
 
 HttpTransport& Wiring::transport() {
   if (!m_transport) {
-    m_transport = std::make_unique<CurlTransport>(m_env, [&] {
+    m_transport = std::make_unique<SelectingTransport>(m_env, [&] {
       CurlTransportOptions options{.ca_bundle = m_settings.ca_bundle};
       if (m_max_parallel > 0) {
         options.max_parallel = m_max_parallel;

@@ -17,7 +17,7 @@
 #include "common/log.h"
 #include "common/process_runner.h"
 #include "daemon/metrics.h"
-#include "http/curl_transport.h"
+#include "http/selecting_transport.h"
 #include "netlink/address_table.h"
 #include "vip/aws_cloud.h"
 #include "vip/caching_cloud.h"
@@ -79,9 +79,9 @@ class Wiring {
   std::unique_ptr<ImdsInstanceIdCheck> m_check;
   std::string m_ec2_endpoint;
   RealProcessRunner m_runner;
-  std::unique_ptr<CurlTransport> m_transport;
+  std::unique_ptr<SelectingTransport> m_transport;  // plain HTTP without libcurl, https through it
   Metrics* m_metrics = nullptr;
-  size_t m_max_parallel = 0;  // 0: CurlTransport's default
+  size_t m_max_parallel = 0;  // 0: the transports' default
   std::unique_ptr<HttpTransport> m_metered;
   std::unique_ptr<Imds> m_imds;
   std::unique_ptr<ChainCredentialsProvider> m_credentials;
