@@ -4,6 +4,7 @@
 // long as the Wiring.
 #pragma once
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "aws/credentials.h"
 #include "aws/ec2_client.h"
 #include "aws/imds.h"
+#include "aws/prefetched_credentials.h"
 #include "cli/settings.h"
 #include "common/clock.h"
 #include "common/env.h"
@@ -50,6 +52,15 @@ class Wiring {
   void set_max_parallel(size_t requests) { m_max_parallel = requests; }
   Imds& imds();
   CredentialsProvider& credentials();
+  // Starts fetching the credentials now, on a thread of their own, so they are there when the first EC2
+  // request is signed (acquire: the fetch overlaps the identity check). credentials() then hands out the
+  // prefetching provider. REQUIRES: called before ec2() is first used.
+  void prefetch_credentials();
+  // Opens, on a thread of its own, one connection to the EC2 endpoint per route table the settings name (at
+  // most 64), so acquire's writes do not wait for connection set-up (HttpTransport::warm_up; plain-HTTP
+  // endpoints). Needs the region, so may ask IMDS; does nothing when the EC2 client cannot be built (the
+  // command then reports why).
+  void warm_up_ec2();
   // The settings' region, else the instance's from IMDS (asked once).
   Result<std::string> region();
   // Needs the region (and so may ask IMDS).
@@ -83,8 +94,10 @@ class Wiring {
   Metrics* m_metrics = nullptr;
   size_t m_max_parallel = 0;  // 0: the transports' default
   std::unique_ptr<HttpTransport> m_metered;
+  std::future<void> m_warm_up;  // after the transport it uses, so it is waited for before that goes
   std::unique_ptr<Imds> m_imds;
   std::unique_ptr<ChainCredentialsProvider> m_credentials;
+  std::unique_ptr<PrefetchedCredentials> m_prefetched;  // before m_ec2, which signs with it
   std::optional<Result<std::string>> m_region;
   std::unique_ptr<Ec2Client> m_ec2;
   std::unique_ptr<AwsCloud> m_aws_cloud;

@@ -28,6 +28,50 @@ long long ms_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
 }
 
+// The addresses of the URL's host (an IPv6 literal without its brackets), in getaddrinfo's order.
+Result<void> resolve(const Url& url, std::vector<sockaddr_storage>& addresses,
+                     std::vector<socklen_t>& lengths) {
+  std::string host = url.host;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  int rc = ::getaddrinfo(host.c_str(), std::to_string(url.port).c_str(), &hints, &found);
+  if (rc != 0) {
+    return fail(ErrorCode::network, fmt::format("could not resolve host {}: {}", host, ::gai_strerror(rc)));
+  }
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    sockaddr_storage address{};
+    std::memcpy(&address, a->ai_addr, std::min<size_t>(a->ai_addrlen, sizeof address));
+    addresses.push_back(address);
+    lengths.push_back(a->ai_addrlen);
+  }
+  ::freeaddrinfo(found);
+  return ok();
+}
+
+// A non-blocking socket connecting (or connected) to `address`, or -1 with `error` saying why.
+int start_connect(const sockaddr_storage& address, socklen_t length, std::string& error) {
+  const auto* target = reinterpret_cast<const sockaddr*>(&address);
+  int fd = ::socket(target->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return -1;
+  }
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // the request leaves in one segment
+  if (::connect(fd, target, length) == 0 || errno == EINPROGRESS) {
+    return fd;
+  }
+  error = std::strerror(errno);
+  ::close(fd);
+  return -1;
+}
+
 // One request on one connection, driven by send_all's poll loop.
 struct Exchange {
   enum class Phase { waiting, connecting, sending, receiving, finished };
@@ -160,31 +204,13 @@ void Round::start(Exchange& x) {
     do_send(x);
     return;
   }
-  std::string host = x.url.host;
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* found = nullptr;
   x.addresses.clear();
   x.address_lengths.clear();
   x.next_address = 0;
-  int rc = ::getaddrinfo(host.c_str(), std::to_string(x.url.port).c_str(), &hints, &found);
-  if (rc != 0) {
-    finish(x, Error(ErrorCode::network, fmt::format("{}: could not resolve host {}: {}", x.describe(), host,
-                                                    ::gai_strerror(rc))));
+  if (auto resolved = resolve(x.url, x.addresses, x.address_lengths); !resolved) {
+    finish(x, resolved.error().wrap(x.describe()));
     return;
   }
-  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
-    sockaddr_storage address{};
-    std::memcpy(&address, a->ai_addr, std::min<size_t>(a->ai_addrlen, sizeof address));
-    x.addresses.push_back(address);
-    x.address_lengths.push_back(a->ai_addrlen);
-  }
-  ::freeaddrinfo(found);
   connect_next(x);
 }
 
@@ -192,25 +218,11 @@ void Round::connect_next(Exchange& x) {
   close_fd(x);
   while (x.next_address < x.addresses.size()) {
     size_t i = x.next_address++;
-    const auto* address = reinterpret_cast<const sockaddr*>(&x.addresses[i]);
-    x.fd = ::socket(address->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (x.fd < 0) {
-      x.connect_error = std::strerror(errno);
-      continue;
-    }
-    int one = 1;
-    ::setsockopt(x.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // the request leaves in one segment
-    if (::connect(x.fd, address, x.address_lengths[i]) == 0) {
-      x.phase = Exchange::Phase::sending;
-      do_send(x);
+    x.fd = start_connect(x.addresses[i], x.address_lengths[i], x.connect_error);
+    if (x.fd >= 0) {
+      x.phase = Exchange::Phase::connecting;  // poll says when it is writable (or failed)
       return;
     }
-    if (errno == EINPROGRESS) {
-      x.phase = Exchange::Phase::connecting;
-      return;
-    }
-    x.connect_error = std::strerror(errno);
-    close_fd(x);
   }
   finish(x, Error(ErrorCode::network, fmt::format("{}: failed to connect to {} port {}: {}", x.describe(),
                                                   x.url.host, x.url.port, x.connect_error)));
@@ -392,6 +404,34 @@ void PlainHttpTransport::give_back(const std::string& key, int fd) {
     return;
   }
   m_idle.emplace(key, fd);
+}
+
+void PlainHttpTransport::warm_up(const std::string& url, size_t connections) {
+  Result<Url> parsed = parse_url(url);
+  if (!parsed || parsed->scheme != "http") {
+    return;
+  }
+  std::string key = fmt::format("{}:{}", parsed->host, parsed->port);
+  size_t wanted = 0;
+  {
+    std::lock_guard guard(m_mutex);
+    size_t idle = m_idle.count(key);
+    size_t room = m_options.max_idle_connections - std::min(m_options.max_idle_connections, m_idle.size());
+    wanted = std::min(connections - std::min(connections, idle), room);
+  }
+  std::vector<sockaddr_storage> addresses;
+  std::vector<socklen_t> lengths;
+  if (wanted == 0 || !resolve(*parsed, addresses, lengths) || addresses.empty()) {
+    return;
+  }
+  std::string error;
+  for (size_t i = 0; i < wanted; ++i) {
+    int fd = start_connect(addresses.front(), lengths.front(), error);
+    if (fd < 0) {
+      return;
+    }
+    give_back(key, fd);
+  }
 }
 
 Result<HttpResponse> PlainHttpTransport::send(const HttpRequest& request) {

@@ -42,6 +42,10 @@ class PlainHttpTransport final : public HttpTransport {
   // Every request is connected (or given an idle connection) and sent at once, then all are read as their
   // answers arrive (at most options.max_parallel at a time).
   std::vector<Result<HttpResponse>> send_all(const std::vector<HttpRequest>& requests) override;
+  // Starts connecting (non-blocking) as many new connections as `url`'s host lacks idle ones, up to
+  // `connections` and options.max_idle_connections, and pools them at once; the first request on one waits
+  // for the connection to complete, and one that failed is replaced like any dead pooled connection.
+  void warm_up(const std::string& url, size_t connections) override;
 
   // Takes an idle connection to "host:port" that the server has not closed, or -1.
   int take_idle(const std::string& key);

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -99,6 +100,53 @@ TEST(PlainHttpTransportTest, AConnectionTheServerClosedIsNotReused) {
   auto second = transport.send(get(server.url() + "/2"));
   ASSERT_TRUE(second.has_value()) << second.error().to_string();
   EXPECT_EQ(second->body, "answer 1");
+}
+
+TEST(PlainHttpTransportTest, WarmUpOpensConnectionsThatRequestsThenUse) {
+  testing::HttpTestServer server(
+      [](const httplib::Request& req, httplib::Response& res) { res.set_content(req.path, "text/plain"); },
+      16);
+  PlainHttpTransport transport;
+  transport.warm_up(server.url() + "/", 3);
+  transport.warm_up(server.url() + "/", 3);  // already there: no more
+  std::vector<HttpRequest> requests{get(server.url() + "/a"), get(server.url() + "/b"),
+                                    get(server.url() + "/c")};
+  auto results = transport.send_all(requests);
+  for (const auto& result : results) {
+    ASSERT_TRUE(result.has_value()) << result.error().to_string();
+  }
+  std::set<int> ports;
+  for (const auto& request : server.requests()) {
+    ports.insert(request.remote_port);
+  }
+  EXPECT_EQ(ports.size(), 3u);
+  // Every request went on a warmed connection: the transport's own idle pool holds exactly those three.
+  int fd = -1;
+  size_t idle = 0;
+  std::string key = "127.0.0.1:" + std::to_string(server.port());
+  while ((fd = transport.take_idle(key)) >= 0 && idle < 10) {
+    sockaddr_in local{};
+    socklen_t len = sizeof local;
+    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len), 0);
+    EXPECT_TRUE(ports.contains(ntohs(local.sin_port))) << "an idle connection no request used";
+    ::close(fd);
+    ++idle;
+  }
+  EXPECT_EQ(idle, 3u);
+}
+
+TEST(PlainHttpTransportTest, WarmedConnectionsThatFailedAreNotUsed) {
+  PlainHttpTransport transport;
+  std::string url;
+  {
+    testing::HttpTestServer gone([](const httplib::Request&, httplib::Response&) {});
+    url = gone.url();
+  }
+  transport.warm_up(url + "/", 2);  // nothing listens there now: these connections are refused
+  auto refused = transport.send(get(url + "/y"));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::network) << refused.error().to_string();
+  EXPECT_NE(refused.error().message.find("failed to connect"), std::string::npos) << refused.error().message;
 }
 
 }  // namespace

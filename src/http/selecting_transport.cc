@@ -44,6 +44,14 @@ Result<HttpTransport*> SelectingTransport::curl() {
   return m_curl.get();
 }
 
+void SelectingTransport::warm_up(const std::string& url, size_t connections) {
+  HttpRequest probe;
+  probe.url = url;
+  if (!needs_curl(probe)) {
+    m_plain.warm_up(url, connections);
+  }
+}
+
 Result<HttpResponse> SelectingTransport::send(const HttpRequest& request) {
   if (!needs_curl(request)) {
     return m_plain.send(request);

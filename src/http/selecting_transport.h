@@ -26,6 +26,8 @@ class SelectingTransport final : public HttpTransport {
   // Requests for the two transports are sent as two rounds, the plain ones first; every request of one round
   // leaves at once. (A caller's rounds go to one endpoint, so in practice there is one round.)
   std::vector<Result<HttpResponse>> send_all(const std::vector<HttpRequest>& requests) override;
+  // Plain-HTTP endpoints only (PlainHttpTransport::warm_up); for libcurl's it does nothing.
+  void warm_up(const std::string& url, size_t connections) override;
 
   // True when this request goes over libcurl: https, or a proxy applies (NO_PROXY is left to libcurl).
   bool needs_curl(const HttpRequest& request) const;

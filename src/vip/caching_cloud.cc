@@ -86,30 +86,22 @@ void CachingCloud::remember_changes(const std::vector<RouteChange>& changes,
   if (m_routes == nullptr) {
     return;
   }
-  // Per destination, only the changed tables are stored (a reading stored at the same time by another
-  // thread keeps its entries), each keeping its vpc and main flag from what was known.
-  std::map<Cidr, std::vector<RouteTableView>> known;
-  std::map<Cidr, std::vector<RouteTableView>> changed;
+  // Per destination, only the changed tables are recorded (a reading stored at the same time by another
+  // thread keeps its entries), each keeping its vpc and main flag from what was known. The state is left
+  // empty: written, not read back (a reading fills it in).
+  std::map<Cidr, std::vector<std::pair<std::string, std::optional<VipRoute>>>> changed;
   for (size_t i = 0; i < changes.size() && i < results.size(); ++i) {
     if (!results[i] || *results[i] != Applied::changed) {
       continue;
     }
     const RouteChange& change = changes[i];
-    const Cidr destination = change.destination.canonical();
-    auto [entry, fresh] = known.try_emplace(destination);
-    if (fresh) {
-      entry->second = m_routes->load(destination);
-    }
-    auto it = std::ranges::find(entry->second, change.route_table_id, &RouteTableView::id);
-    RouteTableView view = it != entry->second.end() ? *it : RouteTableView{.id = change.route_table_id};
-    // The state is left empty: written, not read back (a reading fills it in).
-    view.route = pointed
-                     ? std::optional<VipRoute>(VipRoute{.network_interface_id = change.network_interface_id})
-                     : std::nullopt;
-    changed[destination].push_back(std::move(view));
+    changed[change.destination.canonical()].emplace_back(
+        change.route_table_id,
+        pointed ? std::optional<VipRoute>(VipRoute{.network_interface_id = change.network_interface_id})
+                : std::nullopt);
   }
-  for (const auto& [destination, views] : changed) {
-    m_routes->store(destination, views);
+  for (const auto& [destination, written] : changed) {
+    m_routes->store_written(destination, written);
   }
 }
 
