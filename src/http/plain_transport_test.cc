@@ -109,30 +109,30 @@ TEST(PlainHttpTransportTest, WarmUpOpensConnectionsThatRequestsThenUse) {
   PlainHttpTransport transport;
   transport.warm_up(server.url() + "/", 3);
   transport.warm_up(server.url() + "/", 3);  // already there: no more
-  std::vector<HttpRequest> requests{get(server.url() + "/a"), get(server.url() + "/b"),
-                                    get(server.url() + "/c")};
-  auto results = transport.send_all(requests);
-  for (const auto& result : results) {
-    ASSERT_TRUE(result.has_value()) << result.error().to_string();
-  }
-  std::set<int> ports;
-  for (const auto& request : server.requests()) {
-    ports.insert(request.remote_port);
-  }
-  EXPECT_EQ(ports.size(), 3u);
-  // Every request went on a warmed connection: the transport's own idle pool holds exactly those three.
-  int fd = -1;
-  size_t idle = 0;
-  std::string key = "127.0.0.1:" + std::to_string(server.port());
-  while ((fd = transport.take_idle(key)) >= 0 && idle < 10) {
+  const std::string key = "127.0.0.1:" + std::to_string(server.port());
+  std::set<int> warmed;  // the local ports of the pooled connections
+  std::vector<int> fds;
+  for (int fd = transport.take_idle(key); fd >= 0 && fds.size() < 10; fd = transport.take_idle(key)) {
     sockaddr_in local{};
     socklen_t len = sizeof local;
     ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len), 0);
-    EXPECT_TRUE(ports.contains(ntohs(local.sin_port))) << "an idle connection no request used";
-    ::close(fd);
-    ++idle;
+    warmed.insert(ntohs(local.sin_port));
+    fds.push_back(fd);
   }
-  EXPECT_EQ(idle, 3u);
+  ASSERT_EQ(fds.size(), 3u) << "warm_up pools exactly the connections asked for";
+  for (int fd : fds) {
+    transport.give_back(key, fd);
+  }
+  auto results =
+      transport.send_all({get(server.url() + "/a"), get(server.url() + "/b"), get(server.url() + "/c")});
+  for (const auto& result : results) {
+    ASSERT_TRUE(result.has_value()) << result.error().to_string();
+  }
+  std::set<int> used;
+  for (const auto& request : server.requests()) {
+    used.insert(request.remote_port);
+  }
+  EXPECT_EQ(used, warmed) << "the requests went on the warmed connections";
 }
 
 TEST(PlainHttpTransportTest, WarmedConnectionsThatFailedAreNotUsed) {
