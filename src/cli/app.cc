@@ -18,7 +18,8 @@ namespace {
 // stored. What destructors would do next (free memory, close sockets and files, wake and join the deadline's
 // thread) the kernel does at exit anyway, and doing it first adds a millisecond or more to every fresh
 // failover process before its caller (a cluster manager's hook) sees it exit. So the process ends here.
-[[noreturn]] void exit_now(int code) {
+[[noreturn]] void exit_now(Wiring& wiring, int code) {
+  wiring.settle();  // a store still running in the background is part of the command
   std::fflush(stdout);
   std::fflush(stderr);
   std::_Exit(code);
@@ -48,11 +49,11 @@ int run(const Options& options, const Environment& env) {
   Wiring wiring(*settings, env, logger);
   switch (options.command) {
     case Command::acquire:
-      exit_now(run_acquire(wiring, *settings, options.acquire));
+      exit_now(wiring, run_acquire(wiring, *settings, options.acquire));
     case Command::release:
-      exit_now(run_release(wiring, *settings, options.release));
+      exit_now(wiring, run_release(wiring, *settings, options.release));
     case Command::status:
-      exit_now(run_status(wiring, *settings));
+      exit_now(wiring, run_status(wiring, *settings));
     case Command::check:
       return run_check(wiring, *settings, options.check);
     case Command::policy:

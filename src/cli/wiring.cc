@@ -158,7 +158,16 @@ Result<Cloud*> Wiring::cloud() {
   m_route_views = std::make_unique<RouteViewCache>(
       RouteViewCacheOptions{.directory = m_settings.cache_dir, .scope = m_route_view_scope}, m_logger);
   m_cloud = std::make_unique<CachingCloud>(*m_aws_cloud, *m_cache, *m_check, m_logger, m_route_views.get());
+  if (m_background_stores) {
+    m_cloud->store_writes_in_background();
+  }
   return m_cloud.get();
+}
+
+void Wiring::settle() {
+  if (m_cloud) {
+    m_cloud->settle();
+  }
 }
 
 AddressTable& Wiring::addresses() {

@@ -61,6 +61,12 @@ class Wiring {
   // endpoints). Needs the region, so may ask IMDS; does nothing when the EC2 client cannot be built (the
   // command then reports why).
   void warm_up_ec2();
+  // acquire: the cloud built by cloud() stores the routes it wrote in the background
+  // (CachingCloud::store_writes_in_background). REQUIRES: called before cloud() is first used.
+  void store_route_writes_in_background() { m_background_stores = true; }
+  // Waits for whatever the cloud still stores in the background; a command that ends the process without
+  // destructors calls it first.
+  void settle();
   // The settings' region, else the instance's from IMDS (asked once).
   Result<std::string> region();
   // Needs the region (and so may ask IMDS).
@@ -94,6 +100,7 @@ class Wiring {
   Metrics* m_metrics = nullptr;
   size_t m_max_parallel = 0;  // 0: the transports' default
   std::unique_ptr<HttpTransport> m_metered;
+  bool m_background_stores = false;
   std::future<void> m_warm_up;  // after the transport it uses, so it is waited for before that goes
   std::unique_ptr<Imds> m_imds;
   std::unique_ptr<ChainCredentialsProvider> m_credentials;

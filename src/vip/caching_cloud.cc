@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <system_error>
 
 namespace cloudvip {
 
@@ -42,10 +43,26 @@ Result<std::vector<SubnetView>> CachingCloud::subnets(const std::string& vpc_id)
   return subnets;
 }
 
+CachingCloud::~CachingCloud() {
+  settle();
+}
+
+void CachingCloud::settle() {
+  std::vector<std::future<void>> pending;
+  {
+    std::lock_guard guard(m_pending_mutex);
+    pending.swap(m_pending);
+  }
+  for (std::future<void>& store : pending) {
+    store.wait();
+  }
+}
+
 Result<std::vector<RouteTableView>> CachingCloud::route_tables(const RouteTableSelector& selector,
                                                                const std::string& vpc_id,
                                                                const Cidr& destination) {
   Result<std::vector<RouteTableView>> seen = m_inner.route_tables(selector, vpc_id, destination);
+  settle();  // the read ran beside any write store; its view is stored after it
   remember(destination, seen);
   return seen;
 }
@@ -53,6 +70,7 @@ Result<std::vector<RouteTableView>> CachingCloud::route_tables(const RouteTableS
 Result<std::vector<RouteTableView>> CachingCloud::all_route_tables(const std::string& vpc_id,
                                                                    const Cidr& destination) {
   Result<std::vector<RouteTableView>> seen = m_inner.all_route_tables(vpc_id, destination);
+  settle();
   remember(destination, seen);
   return seen;
 }
@@ -60,6 +78,17 @@ Result<std::vector<RouteTableView>> CachingCloud::all_route_tables(const std::st
 std::vector<Result<Applied>> CachingCloud::point_routes(const std::vector<RouteChange>& changes,
                                                         bool dry_run) {
   std::vector<Result<Applied>> results = m_inner.point_routes(changes, dry_run);
+  settle();
+  if (m_background && m_routes != nullptr) {
+    try {
+      std::lock_guard guard(m_pending_mutex);
+      m_pending.push_back(std::async(std::launch::async,
+                                     [this, changes, results] { remember_changes(changes, results, true); }));
+      return results;
+    } catch (const std::system_error&) {
+      // No thread to be had: store in line, below.
+    }
+  }
   remember_changes(changes, results, true);
   return results;
 }
@@ -67,11 +96,13 @@ std::vector<Result<Applied>> CachingCloud::point_routes(const std::vector<RouteC
 std::vector<Result<Applied>> CachingCloud::delete_routes(const std::vector<RouteChange>& routes,
                                                          bool dry_run) {
   std::vector<Result<Applied>> results = m_inner.delete_routes(routes, dry_run);
+  settle();
   remember_changes(routes, results, false);
   return results;
 }
 
 std::vector<RouteTableView> CachingCloud::remembered_route_tables(const Cidr& destination) {
+  settle();
   return m_routes != nullptr ? m_routes->load(destination) : std::vector<RouteTableView>{};
 }
 
