@@ -161,12 +161,27 @@ def machine_meta(args, started):
     }
 
 
+def tmp_cache_root():
+    """A fresh directory on /dev/shm when that is a tmpfs (as /run/cloudvip is), else None."""
+    try:
+        with open("/proc/mounts", encoding="utf-8") as f:
+            tmpfs = any(line.split()[1:3] == ["/dev/shm", "tmpfs"] for line in f)
+    except OSError:
+        tmpfs = False
+    return tempfile.mkdtemp(prefix="cvbench-cache-", dir="/dev/shm") if tmpfs else None
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
         self.started_at = time.monotonic()
         self.deadline = self.started_at + args.budget - TEARDOWN_RESERVE_S
         self.workdir = tempfile.mkdtemp(prefix="cvbench-")
+        # cloudvip's cache directories live where its default does, on a tmpfs (/run/cloudvip): on a disk
+        # file system the rename that replaces a cache file can wait for the file's data to be written out
+        # (ext4's replace-via-rename rule), which no installed cloudvip pays. /dev/shm is a tmpfs everywhere
+        # systemd runs; without it the caches stay in the work directory (and the header says so).
+        self.cache_root = tmp_cache_root()
         self.sims = {}  # latency -> Sim on the host's loopback
         self.ns_sims = {}  # latency -> Sim inside a namespace (the agent's)
         self.namespaces = []
@@ -226,9 +241,11 @@ class Bench:
     def runner(self, tool):
         launcher = self.args.spawn
         if tool == "cloudvip":
-            return CloudvipRunner(self.workdir, self.args.cloudvip, launcher=launcher)
+            return CloudvipRunner(self.workdir, self.args.cloudvip, launcher=launcher, cache_root=self.cache_root)
         if tool == "cloudvip-cold":
-            return CloudvipRunner(self.workdir, self.args.cloudvip, cold=True, launcher=launcher)
+            return CloudvipRunner(
+                self.workdir, self.args.cloudvip, cold=True, launcher=launcher, cache_root=self.cache_root
+            )
         if tool == "aws-cli":
             return AwsCliRunner(self.workdir, launcher)
         if tool == "agent-cloudvip":
@@ -364,6 +381,8 @@ class Bench:
             ns.delete()
         if not self.args.keep:
             shutil.rmtree(self.workdir, ignore_errors=True)
+            if self.cache_root:
+                shutil.rmtree(self.cache_root, ignore_errors=True)
         else:
             print(f"work directory kept: {self.workdir}", file=sys.stderr)
 
@@ -379,6 +398,11 @@ def main(argv):
     signal.signal(signal.SIGINT, on_signal)
     meta = machine_meta(args, started)
     bench = Bench(args)
+    meta["cloudvip cache directories"] = (
+        "on /dev/shm (tmpfs, like cloudvip's default /run/cloudvip)"
+        if bench.cache_root
+        else "in the work directory (no tmpfs /dev/shm here)"
+    )
     try:
         bench.start()
         bench.measure_limits()

@@ -63,8 +63,8 @@ class Runner:
     def measure(self, argv, env, timeout_s, cwd):
         return run_measured(argv, env, timeout_s, cwd, launcher=self.launcher)
 
-    def _fresh_dir(self, label):
-        path = os.path.join(self.workdir, f"{self.name}-{label}-{time.monotonic_ns()}")
+    def _fresh_dir(self, label, parent=None):
+        path = os.path.join(parent or self.workdir, f"{self.name}-{label}-{time.monotonic_ns()}")
         os.makedirs(path)
         return path
 
@@ -88,8 +88,9 @@ class CloudvipRunner(Runner):
     """`cloudvip acquire`; `cold` gives every process an empty identity cache (the first failover after a
     boot), otherwise the cache a warm-up run filled is kept (every later failover)."""
 
-    def __init__(self, workdir, cloudvip_path, cold=False, launcher=None):
+    def __init__(self, workdir, cloudvip_path, cold=False, launcher=None, cache_root=None):
         super().__init__(workdir, launcher)
+        self.cache_root = cache_root  # where the cache directories go (a tmpfs), else the work directory
         self.cloudvip = cloudvip_path
         self.cold = cold
         self.name = "cloudvip-cold" if cold else "cloudvip"
@@ -98,9 +99,9 @@ class CloudvipRunner(Runner):
     def _cache_dir(self, sim):
         # Every simulator serves the same scenario, so member b's cached identity is right for all of them.
         if self.cold:
-            return self._fresh_dir("cache")
+            return self._fresh_dir("cache", self.cache_root)
         if self.warm_cache is None:
-            self.warm_cache = self._fresh_dir("cache")
+            self.warm_cache = self._fresh_dir("cache", self.cache_root)
         return self.warm_cache
 
     def argv(self, sim, tables, verify, command="acquire"):

@@ -1,6 +1,8 @@
 #include "cli/wiring.h"
 
 #include <algorithm>
+#include <system_error>
+#include <variant>
 
 #include "aws/endpoint.h"
 #include "daemon/metered_transport.h"
@@ -27,7 +29,7 @@ Wiring::~Wiring() = default;
 
 HttpTransport& Wiring::transport() {
   if (!m_transport) {
-    m_transport = std::make_unique<CurlTransport>(m_env, [&] {
+    m_transport = std::make_unique<SelectingTransport>(m_env, [&] {
       CurlTransportOptions options{.ca_bundle = m_settings.ca_bundle};
       if (m_max_parallel > 0) {
         options.max_parallel = m_max_parallel;
@@ -39,6 +41,29 @@ HttpTransport& Wiring::transport() {
     }
   }
   return m_metered ? *m_metered : static_cast<HttpTransport&>(*m_transport);
+}
+
+void Wiring::warm_up_ec2() {
+  size_t tables = 0;
+  for (const VipSpec& spec : m_settings.vips) {
+    if (spec.route_tables) {
+      if (const auto* ids = std::get_if<ExplicitRouteTables>(&*spec.route_tables)) {
+        tables += ids->ids.size();
+      }
+    }
+  }
+  if (tables == 0 || m_warm_up.valid() || !ec2()) {
+    return;
+  }
+  HttpTransport& sender = transport();
+  size_t connections = std::min<size_t>(tables, 64);
+  try {
+    m_warm_up = std::async(std::launch::async, [&sender, url = m_ec2_endpoint, connections] {
+      sender.warm_up(url, connections);
+    });
+  } catch (const std::system_error&) {
+    // No thread to be had: the writes open their connections themselves.
+  }
 }
 
 Imds& Wiring::imds() {
@@ -53,7 +78,14 @@ CredentialsProvider& Wiring::credentials() {
     m_credentials = make_default_credentials_chain(m_env, m_clock, imds(), m_runner, m_logger,
                                                    CredentialsChainOptions{.profile = m_settings.profile});
   }
-  return *m_credentials;
+  return m_prefetched ? static_cast<CredentialsProvider&>(*m_prefetched) : *m_credentials;
+}
+
+void Wiring::prefetch_credentials() {
+  if (!m_prefetched) {
+    CredentialsProvider& chain = credentials();
+    m_prefetched = std::make_unique<PrefetchedCredentials>(chain);
+  }
 }
 
 Result<std::string> Wiring::region() {
@@ -126,7 +158,16 @@ Result<Cloud*> Wiring::cloud() {
   m_route_views = std::make_unique<RouteViewCache>(
       RouteViewCacheOptions{.directory = m_settings.cache_dir, .scope = m_route_view_scope}, m_logger);
   m_cloud = std::make_unique<CachingCloud>(*m_aws_cloud, *m_cache, *m_check, m_logger, m_route_views.get());
+  if (m_background_stores) {
+    m_cloud->store_writes_in_background();
+  }
   return m_cloud.get();
+}
+
+void Wiring::settle() {
+  if (m_cloud) {
+    m_cloud->settle();
+  }
 }
 
 AddressTable& Wiring::addresses() {

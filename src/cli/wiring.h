@@ -4,6 +4,7 @@
 // long as the Wiring.
 #pragma once
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,13 +12,14 @@
 #include "aws/credentials.h"
 #include "aws/ec2_client.h"
 #include "aws/imds.h"
+#include "aws/prefetched_credentials.h"
 #include "cli/settings.h"
 #include "common/clock.h"
 #include "common/env.h"
 #include "common/log.h"
 #include "common/process_runner.h"
 #include "daemon/metrics.h"
-#include "http/curl_transport.h"
+#include "http/selecting_transport.h"
 #include "netlink/address_table.h"
 #include "vip/aws_cloud.h"
 #include "vip/caching_cloud.h"
@@ -50,6 +52,21 @@ class Wiring {
   void set_max_parallel(size_t requests) { m_max_parallel = requests; }
   Imds& imds();
   CredentialsProvider& credentials();
+  // Starts fetching the credentials now, on a thread of their own, so they are there when the first EC2
+  // request is signed (acquire: the fetch overlaps the identity check). credentials() then hands out the
+  // prefetching provider. REQUIRES: called before ec2() is first used.
+  void prefetch_credentials();
+  // Opens, on a thread of its own, one connection to the EC2 endpoint per route table the settings name (at
+  // most 64), so acquire's writes do not wait for connection set-up (HttpTransport::warm_up; plain-HTTP
+  // endpoints). Needs the region, so may ask IMDS; does nothing when the EC2 client cannot be built (the
+  // command then reports why).
+  void warm_up_ec2();
+  // acquire: the cloud built by cloud() stores the routes it wrote in the background
+  // (CachingCloud::store_writes_in_background). REQUIRES: called before cloud() is first used.
+  void store_route_writes_in_background() { m_background_stores = true; }
+  // Waits for whatever the cloud still stores in the background; a command that ends the process without
+  // destructors calls it first.
+  void settle();
   // The settings' region, else the instance's from IMDS (asked once).
   Result<std::string> region();
   // Needs the region (and so may ask IMDS).
@@ -83,12 +100,15 @@ class Wiring {
   std::unique_ptr<ImdsInstanceIdCheck> m_check;
   std::string m_ec2_endpoint;
   RealProcessRunner m_runner;
-  std::unique_ptr<CurlTransport> m_transport;
+  std::unique_ptr<SelectingTransport> m_transport;  // plain HTTP without libcurl, https through it
   Metrics* m_metrics = nullptr;
-  size_t m_max_parallel = 0;  // 0: CurlTransport's default
+  size_t m_max_parallel = 0;  // 0: the transports' default
   std::unique_ptr<HttpTransport> m_metered;
+  bool m_background_stores = false;
+  std::future<void> m_warm_up;  // after the transport it uses, so it is waited for before that goes
   std::unique_ptr<Imds> m_imds;
   std::unique_ptr<ChainCredentialsProvider> m_credentials;
+  std::unique_ptr<PrefetchedCredentials> m_prefetched;  // before m_ec2, which signs with it
   std::optional<Result<std::string>> m_region;
   std::unique_ptr<Ec2Client> m_ec2;
   std::unique_ptr<AwsCloud> m_aws_cloud;

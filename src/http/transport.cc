@@ -33,4 +33,6 @@ std::vector<Result<HttpResponse>> HttpTransport::send_all(const std::vector<Http
   return out;
 }
 
+void HttpTransport::warm_up(const std::string&, size_t) {}
+
 }  // namespace cloudvip

@@ -3,6 +3,7 @@
 // implementation.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,12 @@ class HttpTransport {
   // Sends every request at the same time and returns their outcomes in the same order. The total time is that
   // of the slowest request, not the sum. The default sends one after another; CurlTransport overrides it.
   virtual std::vector<Result<HttpResponse>> send_all(const std::vector<HttpRequest>& requests);
+
+  // Opens up to `connections` connections to the host of `url` ahead of use, for a transport that keeps
+  // connections, so a later send_all to it does not wait for connection set-up (acquire warms up one per
+  // route table while it fetches credentials). Returns at once; never fails: a connection that cannot be
+  // made is simply not there when a request comes. The default does nothing.
+  virtual void warm_up(const std::string& url, size_t connections);
 };
 
 }  // namespace cloudvip

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <system_error>
 
 namespace cloudvip {
 
@@ -42,10 +43,26 @@ Result<std::vector<SubnetView>> CachingCloud::subnets(const std::string& vpc_id)
   return subnets;
 }
 
+CachingCloud::~CachingCloud() {
+  settle();
+}
+
+void CachingCloud::settle() {
+  std::vector<std::future<void>> pending;
+  {
+    std::lock_guard guard(m_pending_mutex);
+    pending.swap(m_pending);
+  }
+  for (std::future<void>& store : pending) {
+    store.wait();
+  }
+}
+
 Result<std::vector<RouteTableView>> CachingCloud::route_tables(const RouteTableSelector& selector,
                                                                const std::string& vpc_id,
                                                                const Cidr& destination) {
   Result<std::vector<RouteTableView>> seen = m_inner.route_tables(selector, vpc_id, destination);
+  settle();  // the read ran beside any write store; its view is stored after it
   remember(destination, seen);
   return seen;
 }
@@ -53,6 +70,7 @@ Result<std::vector<RouteTableView>> CachingCloud::route_tables(const RouteTableS
 Result<std::vector<RouteTableView>> CachingCloud::all_route_tables(const std::string& vpc_id,
                                                                    const Cidr& destination) {
   Result<std::vector<RouteTableView>> seen = m_inner.all_route_tables(vpc_id, destination);
+  settle();
   remember(destination, seen);
   return seen;
 }
@@ -60,6 +78,17 @@ Result<std::vector<RouteTableView>> CachingCloud::all_route_tables(const std::st
 std::vector<Result<Applied>> CachingCloud::point_routes(const std::vector<RouteChange>& changes,
                                                         bool dry_run) {
   std::vector<Result<Applied>> results = m_inner.point_routes(changes, dry_run);
+  settle();
+  if (m_background && m_routes != nullptr) {
+    try {
+      std::lock_guard guard(m_pending_mutex);
+      m_pending.push_back(std::async(std::launch::async,
+                                     [this, changes, results] { remember_changes(changes, results, true); }));
+      return results;
+    } catch (const std::system_error&) {
+      // No thread to be had: store in line, below.
+    }
+  }
   remember_changes(changes, results, true);
   return results;
 }
@@ -67,11 +96,13 @@ std::vector<Result<Applied>> CachingCloud::point_routes(const std::vector<RouteC
 std::vector<Result<Applied>> CachingCloud::delete_routes(const std::vector<RouteChange>& routes,
                                                          bool dry_run) {
   std::vector<Result<Applied>> results = m_inner.delete_routes(routes, dry_run);
+  settle();
   remember_changes(routes, results, false);
   return results;
 }
 
 std::vector<RouteTableView> CachingCloud::remembered_route_tables(const Cidr& destination) {
+  settle();
   return m_routes != nullptr ? m_routes->load(destination) : std::vector<RouteTableView>{};
 }
 
@@ -86,30 +117,22 @@ void CachingCloud::remember_changes(const std::vector<RouteChange>& changes,
   if (m_routes == nullptr) {
     return;
   }
-  // Per destination, only the changed tables are stored (a reading stored at the same time by another
-  // thread keeps its entries), each keeping its vpc and main flag from what was known.
-  std::map<Cidr, std::vector<RouteTableView>> known;
-  std::map<Cidr, std::vector<RouteTableView>> changed;
+  // Per destination, only the changed tables are recorded (a reading stored at the same time by another
+  // thread keeps its entries), each keeping its vpc and main flag from what was known. The state is left
+  // empty: written, not read back (a reading fills it in).
+  std::map<Cidr, std::vector<std::pair<std::string, std::optional<VipRoute>>>> changed;
   for (size_t i = 0; i < changes.size() && i < results.size(); ++i) {
     if (!results[i] || *results[i] != Applied::changed) {
       continue;
     }
     const RouteChange& change = changes[i];
-    const Cidr destination = change.destination.canonical();
-    auto [entry, fresh] = known.try_emplace(destination);
-    if (fresh) {
-      entry->second = m_routes->load(destination);
-    }
-    auto it = std::ranges::find(entry->second, change.route_table_id, &RouteTableView::id);
-    RouteTableView view = it != entry->second.end() ? *it : RouteTableView{.id = change.route_table_id};
-    // The state is left empty: written, not read back (a reading fills it in).
-    view.route = pointed
-                     ? std::optional<VipRoute>(VipRoute{.network_interface_id = change.network_interface_id})
-                     : std::nullopt;
-    changed[destination].push_back(std::move(view));
+    changed[change.destination.canonical()].emplace_back(
+        change.route_table_id,
+        pointed ? std::optional<VipRoute>(VipRoute{.network_interface_id = change.network_interface_id})
+                : std::nullopt);
   }
-  for (const auto& [destination, views] : changed) {
-    m_routes->store(destination, views);
+  for (const auto& [destination, written] : changed) {
+    m_routes->store_written(destination, written);
   }
 }
 

@@ -13,6 +13,10 @@
 // unwell is what the cache is for.
 #pragma once
 
+#include <future>
+#include <mutex>
+#include <vector>
+
 #include "common/log.h"
 #include "vip/cloud.h"
 #include "vip/identity_cache.h"
@@ -38,6 +42,18 @@ class CachingCloud final : public Cloud {
   CachingCloud(Cloud& inner, IdentityCache& cache, InstanceIdCheck& check, Logger& logger,
                RouteViewCache* routes = nullptr)
       : m_inner(inner), m_cache(cache), m_routes(routes), m_check(&check), m_logger(&logger) {}
+
+  ~CachingCloud() override;  // waits for stores running in the background
+  CachingCloud(const CachingCloud&) = delete;
+  CachingCloud& operator=(const CachingCloud&) = delete;
+
+  // From now on the routes point_routes changed are stored on a thread of their own, so the read that
+  // follows the writes (acquire's verification) leaves the moment they are acknowledged instead of after a
+  // file write. Every later use of the route view cache through this object waits for them first, so the
+  // view is stored in the order things happened; settle() waits for them (a process that ends without
+  // destructors calls it first).
+  void store_writes_in_background() { m_background = true; }
+  void settle();
 
   Result<Identity> identity(const std::string& mac) override;
   Result<std::vector<SubnetView>> subnets(const std::string& vpc_id) override;
@@ -89,6 +105,9 @@ class CachingCloud final : public Cloud {
   RouteViewCache* m_routes;
   InstanceIdCheck* m_check = nullptr;
   Logger* m_logger = nullptr;
+  bool m_background = false;
+  std::mutex m_pending_mutex;
+  std::vector<std::future<void>> m_pending;  // background stores not yet waited for
 };
 
 }  // namespace cloudvip

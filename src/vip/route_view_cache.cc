@@ -175,12 +175,39 @@ void RouteViewCache::store(const Cidr& destination, const std::vector<RouteTable
       *it = std::move(kept);
     }
   }
+  write_locked(destination, std::move(views), *boot);
+}
+
+void RouteViewCache::store_written(
+    const Cidr& destination, const std::vector<std::pair<std::string, std::optional<VipRoute>>>& written) {
+  if (written.empty()) {
+    return;
+  }
+  std::lock_guard lock(m_mutex);
+  std::optional<std::string> boot = boot_id();
+  if (!boot) {
+    return;
+  }
+  std::vector<RouteTableView> views = load_locked(destination, true);
+  for (const auto& [id, route] : written) {
+    auto it = std::ranges::find(views, id, &RouteTableView::id);
+    if (it == views.end()) {
+      views.push_back(RouteTableView{.id = id, .route = route});
+    } else {
+      it->route = route;
+    }
+  }
+  write_locked(destination, std::move(views), *boot);
+}
+
+void RouteViewCache::write_locked(const Cidr& destination, std::vector<RouteTableView> views,
+                                  const std::string& boot) {
   if (views.size() > k_max_tables) {
     views.erase(views.begin(), views.end() - static_cast<std::ptrdiff_t>(k_max_tables));
   }
   ensure_cache_directory(m_options.directory);
   json entry{{"version", k_format_version},
-             {"boot_id", *boot},
+             {"boot_id", boot},
              {"key", key(destination)},
              {"tables", json::parse(route_views_to_json(views))}};
   Result<void> written = write_file_atomically(path(destination), entry.dump(1) + "\n");

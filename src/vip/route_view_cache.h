@@ -22,6 +22,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/cidr.h"
@@ -48,6 +49,11 @@ class RouteViewCache {
   std::vector<RouteTableView> load(const Cidr& destination);
   // Merges `seen` into the stored view: each table's entry is replaced by the new one.
   void store(const Cidr& destination, const std::vector<RouteTableView>& seen);
+  // Records routes this host just wrote (pointed: `route` set; deleted: nullopt), per table id: each entry
+  // keeps the vpc and main flag the stored view had for it and takes the new route. One read and one write
+  // of the file (a failover's writes are recorded before the process exits, so this is on its clock).
+  void store_written(const Cidr& destination,
+                     const std::vector<std::pair<std::string, std::optional<VipRoute>>>& written);
 
   // The file that holds the view of `destination` (for tests).
   std::string path(const Cidr& destination) const;
@@ -56,6 +62,8 @@ class RouteViewCache {
   std::optional<std::string> boot_id();
   std::string key(const Cidr& destination) const;
   std::vector<RouteTableView> load_locked(const Cidr& destination, bool quiet);
+  // Writes `views` as the stored view. REQUIRES: m_mutex held.
+  void write_locked(const Cidr& destination, std::vector<RouteTableView> views, const std::string& boot);
 
   RouteViewCacheOptions m_options;
   Logger& m_logger;

@@ -175,5 +175,33 @@ TEST(RouteViewCacheTest, CachingCloudRemembersReadingsWritesAndDeletions) {
   EXPECT_THAT(forgetful.remembered_route_tables(k_destination), SizeIs(0));
 }
 
+// acquire stores its writes in the background (so its verification read leaves at once); the view still
+// ends up in the order things happened, and settle() leaves it on disk.
+TEST(RouteViewCacheTest, CachingCloudStoresWritesInTheBackgroundInOrder) {
+  Fixture f;
+  testing::FakeCloud fake;
+  fake.add_route_table({.id = "rtb-0", .vpc_id = "vpc-1", .main = true});
+  fake.set_route("rtb-0", k_destination, VipRoute{"eni-0bbb", "i-0bbb", "", "active"});
+  IdentityCache identities({f.temp.path() + "/run/cloudvip", f.boot_id_path}, f.logger);
+  RouteViewCache views(f.options(), f.logger);
+  CachingCloud cloud(fake, identities, &views);
+  cloud.store_writes_in_background();
+  RouteTableSelector one{.kind = RouteTableSelector::Kind::ids, .ids = {"rtb-0"}};
+  ASSERT_TRUE(cloud.route_tables(one, "vpc-1", k_destination));
+
+  ASSERT_TRUE(cloud.point_routes({RouteChange{"rtb-0", k_destination, "eni-0aaa", true}}, false)[0]);
+  cloud.settle();
+  RouteViewCache from_disk(f.options(), f.logger);
+  EXPECT_THAT(ids_and_targets(from_disk.load(k_destination)), ElementsAre("rtb-0=eni-0aaa/"))
+      << "settle() waits for the background store";
+
+  fake.set_route("rtb-0", k_destination, VipRoute{"eni-0bbb", "i-0bbb", "", "active"});
+  ASSERT_TRUE(cloud.point_routes({RouteChange{"rtb-0", k_destination, "eni-0aaa", true}}, false)[0]);
+  ASSERT_TRUE(cloud.route_tables(one, "vpc-1", k_destination));  // the verification, right after
+  EXPECT_THAT(ids_and_targets(cloud.remembered_route_tables(k_destination)),
+              ElementsAre("rtb-0=eni-0aaa/active"))
+      << "the reading after the write is what stays, not the write's store finishing late";
+}
+
 }  // namespace
 }  // namespace cloudvip

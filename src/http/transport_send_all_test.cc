@@ -1,4 +1,5 @@
-// CurlTransport::send_all: concurrency, order, per-request errors and connection reuse.
+// send_all of every HttpTransport (http/transport_test_kinds.h): concurrency, order, per-request errors and
+// connection reuse.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -6,6 +7,7 @@
 #include <thread>
 
 #include "http/curl_transport.h"
+#include "http/transport_test_kinds.h"
 #include "testing/http_test_server.h"
 #include "testing/refusing_port.h"
 
@@ -22,7 +24,11 @@ HttpRequest get(const std::string& url) {
   return request;
 }
 
-TEST(CurlTransportSendAllTest, RunsRequestsConcurrently) {
+template <class Kind>
+class TransportSendAllTest : public ::testing::Test {};
+TYPED_TEST_SUITE(TransportSendAllTest, testing::TransportKinds, testing::TransportKindNames);
+
+TYPED_TEST(TransportSendAllTest, RunsRequestsConcurrently) {
   constexpr int k_requests = 20;
   constexpr auto k_handler_time = std::chrono::milliseconds(200);
   HttpTestServer server(
@@ -32,7 +38,8 @@ TEST(CurlTransportSendAllTest, RunsRequestsConcurrently) {
       },
       64);
   MapEnvironment env;
-  CurlTransport transport(env);
+  auto made = TypeParam::make(env);
+  HttpTransport& transport = *made;
   std::vector<HttpRequest> requests;
   for (int i = 0; i < k_requests; ++i) {
     requests.push_back(get(server.url() + "/" + std::to_string(i)));
@@ -50,7 +57,7 @@ TEST(CurlTransportSendAllTest, RunsRequestsConcurrently) {
   EXPECT_LT(elapsed, k_requests * k_handler_time / 2);
 }
 
-TEST(CurlTransportSendAllTest, KeepsInputOrderAndReportsErrorsPerRequest) {
+TYPED_TEST(TransportSendAllTest, KeepsInputOrderAndReportsErrorsPerRequest) {
   HttpTestServer server([](const httplib::Request& req, httplib::Response& res) {
     if (req.path == "/first") {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));  // finishes last
@@ -60,7 +67,8 @@ TEST(CurlTransportSendAllTest, KeepsInputOrderAndReportsErrorsPerRequest) {
   });
   RefusingPort refusing;
   MapEnvironment env;
-  CurlTransport transport(env);
+  auto made = TypeParam::make(env);
+  HttpTransport& transport = *made;
   HttpRequest bad_method = get(server.url() + "/never");
   bad_method.method = "GE T";
   HttpRequest slow = get(server.url() + "/first");
@@ -82,7 +90,7 @@ TEST(CurlTransportSendAllTest, KeepsInputOrderAndReportsErrorsPerRequest) {
   EXPECT_EQ(server.request_count(), 3u);
 }
 
-TEST(CurlTransportSendAllTest, TimeoutOfOneRequestDoesNotFailTheOthers) {
+TYPED_TEST(TransportSendAllTest, TimeoutOfOneRequestDoesNotFailTheOthers) {
   HttpTestServer server([](const httplib::Request& req, httplib::Response& res) {
     if (req.path == "/slow") {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -90,7 +98,8 @@ TEST(CurlTransportSendAllTest, TimeoutOfOneRequestDoesNotFailTheOthers) {
     res.set_content(req.path, "text/plain");
   });
   MapEnvironment env;
-  CurlTransport transport(env);
+  auto made = TypeParam::make(env);
+  HttpTransport& transport = *made;
   HttpRequest slow = get(server.url() + "/slow");
   slow.timeout = Millis{50};
   auto results = transport.send_all({slow, get(server.url() + "/fast")});
@@ -101,11 +110,12 @@ TEST(CurlTransportSendAllTest, TimeoutOfOneRequestDoesNotFailTheOthers) {
   EXPECT_EQ(results[1]->body, "/fast");
 }
 
-TEST(CurlTransportSendAllTest, MoreRequestsThanMaxParallelAllComplete) {
+TYPED_TEST(TransportSendAllTest, MoreRequestsThanMaxParallelAllComplete) {
   HttpTestServer server(
       [](const httplib::Request& req, httplib::Response& res) { res.set_content(req.path, "text/plain"); });
   MapEnvironment env;
-  CurlTransport transport(env, CurlTransportOptions{.max_parallel = 2});
+  auto made = TypeParam::make(env, CurlTransportOptions{.max_parallel = 2});
+  HttpTransport& transport = *made;
   std::vector<HttpRequest> requests;
   for (int i = 0; i < 7; ++i) {
     requests.push_back(get(server.url() + "/" + std::to_string(i)));
@@ -123,11 +133,12 @@ TEST(CurlTransportSendAllTest, MoreRequestsThanMaxParallelAllComplete) {
   EXPECT_LE(ports.size(), 2u) << "never more than max_parallel connections, reused as slots free up";
 }
 
-TEST(CurlTransportSendAllTest, LaterCallsReuseConnections) {
+TYPED_TEST(TransportSendAllTest, LaterCallsReuseConnections) {
   HttpTestServer server(
       [](const httplib::Request& req, httplib::Response& res) { res.set_content(req.path, "text/plain"); });
   MapEnvironment env;
-  CurlTransport transport(env);
+  auto made = TypeParam::make(env);
+  HttpTransport& transport = *made;
   for (int round = 0; round < 3; ++round) {
     auto results = transport.send_all({get(server.url() + "/a"), get(server.url() + "/b")});
     for (const auto& result : results) {
@@ -142,9 +153,10 @@ TEST(CurlTransportSendAllTest, LaterCallsReuseConnections) {
   EXPECT_LE(ports.size(), 2u);
 }
 
-TEST(CurlTransportSendAllTest, EmptyInputGivesEmptyOutput) {
+TYPED_TEST(TransportSendAllTest, EmptyInputGivesEmptyOutput) {
   MapEnvironment env;
-  CurlTransport transport(env);
+  auto made = TypeParam::make(env);
+  HttpTransport& transport = *made;
   EXPECT_TRUE(transport.send_all({}).empty());
 }
 

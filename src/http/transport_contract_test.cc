@@ -1,4 +1,8 @@
+// The HttpTransport contract, run against every implementation (http/transport_test_kinds.h): what goes on
+// the wire, what comes back, timeouts and errors, connection reuse, threads. CurlTransport-only cases (TLS)
+// are plain TESTs at the end.
 #include "http/curl_transport.h"
+#include "http/transport_test_kinds.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -28,6 +32,10 @@ HttpRequest get(const std::string& url) {
   request.timeout = Millis{5000};
   return request;
 }
+
+template <class Kind>
+class TransportContractTest : public ::testing::Test {};
+TYPED_TEST_SUITE(TransportContractTest, testing::TransportKinds, testing::TransportKindNames);
 
 // Accepts one connection, reads the request head and answers with `reply` verbatim: for answers that
 // cpp-httplib will not produce (an interim 100 Continue, folded headers). Every wait is bounded.
@@ -80,14 +88,15 @@ class RawReplyServer {
   std::thread m_thread;
 };
 
-TEST(CurlTransportTest, RoundTripsStatusHeadersAndBody) {
+TYPED_TEST(TransportContractTest, RoundTripsStatusHeadersAndBody) {
   HttpTestServer server([](const httplib::Request&, httplib::Response& res) {
     res.status = 201;
     res.set_header("X-Answer", "forty-two");
     res.set_content("hello", "text/plain");
   });
   MapEnvironment env;
-  CurlTransport transport(env);
+  auto made = TypeParam::make(env);
+  HttpTransport& transport = *made;
   auto response = transport.send(get(server.url() + "/latest/meta-data?x=1"));
   ASSERT_TRUE(response.has_value()) << response.error().to_string();
   EXPECT_EQ(response->status, 201);
@@ -104,10 +113,11 @@ TEST(CurlTransportTest, RoundTripsStatusHeadersAndBody) {
   EXPECT_EQ(seen[0].header("User-Agent"), "cloudvip/" CLOUDVIP_VERSION);
 }
 
-TEST(CurlTransportTest, PostBodyAndHeadersReachTheServer) {
+TYPED_TEST(TransportContractTest, PostBodyAndHeadersReachTheServer) {
   HttpTestServer server([](const httplib::Request&, httplib::Response& res) { res.status = 200; });
   MapEnvironment env;
-  CurlTransport transport(env);
+  auto made = TypeParam::make(env);
+  HttpTransport& transport = *made;
   HttpRequest request = get(server.url() + "/");
   request.method = "POST";
   request.body = "Action=DescribeRouteTables&Version=2016-11-15";
@@ -125,13 +135,14 @@ TEST(CurlTransportTest, PostBodyAndHeadersReachTheServer) {
   EXPECT_EQ(seen[0].header("Expect"), "");
 }
 
-TEST(CurlTransportTest, PutDeleteAndHeadUseTheirMethods) {
+TYPED_TEST(TransportContractTest, PutDeleteAndHeadUseTheirMethods) {
   HttpTestServer server([](const httplib::Request&, httplib::Response& res) {
     res.set_header("X-aws-ec2-metadata-token-ttl-seconds", "21600");
     res.set_content("token", "text/plain");
   });
   MapEnvironment env;
-  CurlTransport transport(env);
+  auto made = TypeParam::make(env);
+  HttpTransport& transport = *made;
   HttpRequest put = get(server.url() + "/latest/api/token");
   put.method = "PUT";
   put.headers.add("X-aws-ec2-metadata-token-ttl-seconds", "21600");
@@ -160,14 +171,15 @@ TEST(CurlTransportTest, PutDeleteAndHeadUseTheirMethods) {
   EXPECT_EQ(seen[2].method, "HEAD");
 }
 
-TEST(CurlTransportTest, DoesNotFollowRedirects) {
+TYPED_TEST(TransportContractTest, DoesNotFollowRedirects) {
   HttpTestServer server([](const httplib::Request& req, httplib::Response& res) {
     if (req.path == "/old") {
       res.set_redirect("/new", 302);
     }
   });
   MapEnvironment env;
-  CurlTransport transport(env);
+  auto made = TypeParam::make(env);
+  HttpTransport& transport = *made;
   auto response = transport.send(get(server.url() + "/old"));
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 302);
@@ -175,12 +187,13 @@ TEST(CurlTransportTest, DoesNotFollowRedirects) {
   EXPECT_EQ(server.request_count(), 1u);
 }
 
-TEST(CurlTransportTest, KeepsOnlyTheFinalResponsesHeaders) {
+TYPED_TEST(TransportContractTest, KeepsOnlyTheFinalResponsesHeaders) {
   RawReplyServer server(
       "HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n"
       "HTTP/1.1 200 OK\r\nX-Final: one\r\nX-Folded: first\r\n  second\r\nContent-Length: 2\r\n\r\nok");
   MapEnvironment env;
-  CurlTransport transport(env);
+  auto made = TypeParam::make(env);
+  HttpTransport& transport = *made;
   auto response = transport.send(get(server.url() + "/"));
   ASSERT_TRUE(response.has_value()) << response.error().to_string();
   EXPECT_EQ(response->status, 200);
@@ -190,13 +203,14 @@ TEST(CurlTransportTest, KeepsOnlyTheFinalResponsesHeaders) {
   EXPECT_EQ(response->headers.get("X-Folded"), "first second");
 }
 
-TEST(CurlTransportTest, TotalTimeoutIsErrorTimeout) {
+TYPED_TEST(TransportContractTest, TotalTimeoutIsErrorTimeout) {
   HttpTestServer server([](const httplib::Request&, httplib::Response& res) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     res.set_content("late", "text/plain");
   });
   MapEnvironment env;
-  CurlTransport transport(env);
+  auto made = TypeParam::make(env);
+  HttpTransport& transport = *made;
   HttpRequest request = get(server.url() + "/slow");
   request.timeout = Millis{50};
   auto response = transport.send(request);
@@ -206,10 +220,11 @@ TEST(CurlTransportTest, TotalTimeoutIsErrorTimeout) {
       << response.error().message;
 }
 
-TEST(CurlTransportTest, RefusedConnectionIsNetworkErrorNamingTheUrl) {
+TYPED_TEST(TransportContractTest, RefusedConnectionIsNetworkErrorNamingTheUrl) {
   RefusingPort port;
   MapEnvironment env;
-  CurlTransport transport(env);
+  auto made = TypeParam::make(env);
+  HttpTransport& transport = *made;
   auto response = transport.send(get(port.url() + "/latest/api/token?secret=1"));
   ASSERT_FALSE(response.has_value());
   EXPECT_EQ(response.error().code, ErrorCode::network);
@@ -219,43 +234,23 @@ TEST(CurlTransportTest, RefusedConnectionIsNetworkErrorNamingTheUrl) {
       << "the query is left out of messages";
 }
 
-TEST(CurlTransportTest, HttpsToPlainHttpPortFailsCleanly) {
-  HttpTestServer server([](const httplib::Request&, httplib::Response& res) { res.status = 200; });
-  MapEnvironment env;
-  CurlTransport transport(env);
-  std::string url = "https://127.0.0.1:" + std::to_string(server.port()) + "/";
-  auto response = transport.send(get(url));
-  ASSERT_FALSE(response.has_value());
-  EXPECT_EQ(response.error().code, ErrorCode::network);
-  EXPECT_NE(response.error().message.find(url), std::string::npos) << response.error().message;
-}
-
-TEST(CurlTransportTest, UnreadableCaBundleIsConfigErrorNamingIt) {
-  HttpTestServer server([](const httplib::Request&, httplib::Response& res) { res.status = 200; });
-  MapEnvironment env;
-  CurlTransport transport(env, CurlTransportOptions{.ca_bundle = "/nonexistent/cloudvip-ca.pem"});
-  auto response = transport.send(get("https://127.0.0.1:" + std::to_string(server.port()) + "/"));
-  ASSERT_FALSE(response.has_value());
-  EXPECT_EQ(response.error().code, ErrorCode::config);
-  EXPECT_NE(response.error().message.find("/nonexistent/cloudvip-ca.pem"), std::string::npos)
-      << response.error().message;
-}
-
-TEST(CurlTransportTest, BodyLargerThanTheLimitFails) {
+TYPED_TEST(TransportContractTest, BodyLargerThanTheLimitFails) {
   HttpTestServer server([](const httplib::Request&, httplib::Response& res) {
     res.set_content(std::string(1000, 'x'), "text/plain");
   });
   MapEnvironment env;
-  CurlTransport transport(env, CurlTransportOptions{.max_body_bytes = 100});
+  auto made = TypeParam::make(env, CurlTransportOptions{.max_body_bytes = 100});
+  HttpTransport& transport = *made;
   auto response = transport.send(get(server.url() + "/big"));
   ASSERT_FALSE(response.has_value());
   EXPECT_EQ(response.error().code, ErrorCode::http);
 }
 
-TEST(CurlTransportTest, RejectsHeaderInjectionWithoutSending) {
+TYPED_TEST(TransportContractTest, RejectsHeaderInjectionWithoutSending) {
   HttpTestServer server([](const httplib::Request&, httplib::Response& res) { res.status = 200; });
   MapEnvironment env;
-  CurlTransport transport(env);
+  auto made = TypeParam::make(env);
+  HttpTransport& transport = *made;
   HttpRequest request = get(server.url() + "/");
   request.headers.add("X-Evil", "a\r\nX-Injected: 1");
   auto response = transport.send(request);
@@ -264,11 +259,12 @@ TEST(CurlTransportTest, RejectsHeaderInjectionWithoutSending) {
   EXPECT_EQ(server.request_count(), 0u);
 }
 
-TEST(CurlTransportTest, SequentialRequestsReuseOneConnection) {
+TYPED_TEST(TransportContractTest, SequentialRequestsReuseOneConnection) {
   HttpTestServer server(
       [](const httplib::Request&, httplib::Response& res) { res.set_content("x", "text/plain"); });
   MapEnvironment env;
-  CurlTransport transport(env);
+  auto made = TypeParam::make(env);
+  HttpTransport& transport = *made;
   // Four: cpp-httplib closes a keep-alive connection after five requests.
   for (int i = 0; i < 4; ++i) {
     ASSERT_TRUE(transport.send(get(server.url() + "/" + std::to_string(i))).has_value());
@@ -281,12 +277,13 @@ TEST(CurlTransportTest, SequentialRequestsReuseOneConnection) {
   EXPECT_EQ(ports.size(), 1u);
 }
 
-TEST(CurlTransportTest, SendFromManyThreadsAtOnce) {
+TYPED_TEST(TransportContractTest, SendFromManyThreadsAtOnce) {
   HttpTestServer server(
       [](const httplib::Request& req, httplib::Response& res) { res.set_content(req.path, "text/plain"); },
       16);
   MapEnvironment env;
-  CurlTransport transport(env);
+  auto made = TypeParam::make(env);
+  HttpTransport& transport = *made;
   constexpr int k_threads = 8;
   constexpr int k_each = 5;
   std::vector<std::string> problems(k_threads);  // one slot per thread: no sharing
@@ -311,6 +308,28 @@ TEST(CurlTransportTest, SendFromManyThreadsAtOnce) {
     EXPECT_EQ(problems[t], "") << "thread " << t;
   }
   EXPECT_EQ(server.request_count(), static_cast<size_t>(k_threads * k_each));
+}
+
+TEST(CurlTransportTest, HttpsToPlainHttpPortFailsCleanly) {
+  HttpTestServer server([](const httplib::Request&, httplib::Response& res) { res.status = 200; });
+  MapEnvironment env;
+  CurlTransport transport(env);
+  std::string url = "https://127.0.0.1:" + std::to_string(server.port()) + "/";
+  auto response = transport.send(get(url));
+  ASSERT_FALSE(response.has_value());
+  EXPECT_EQ(response.error().code, ErrorCode::network);
+  EXPECT_NE(response.error().message.find(url), std::string::npos) << response.error().message;
+}
+
+TEST(CurlTransportTest, UnreadableCaBundleIsConfigErrorNamingIt) {
+  HttpTestServer server([](const httplib::Request&, httplib::Response& res) { res.status = 200; });
+  MapEnvironment env;
+  CurlTransport transport(env, CurlTransportOptions{.ca_bundle = "/nonexistent/cloudvip-ca.pem"});
+  auto response = transport.send(get("https://127.0.0.1:" + std::to_string(server.port()) + "/"));
+  ASSERT_FALSE(response.has_value());
+  EXPECT_EQ(response.error().code, ErrorCode::config);
+  EXPECT_NE(response.error().message.find("/nonexistent/cloudvip-ca.pem"), std::string::npos)
+      << response.error().message;
 }
 
 }  // namespace
