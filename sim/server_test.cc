@@ -138,8 +138,10 @@ std::string raw_exchange(int port, const std::string& raw, std::chrono::millisec
 // body to end (what cpp-httplib does unaided) never answers, so the bound separates the two however slow
 // the machine is; it asserts no speed.
 TEST(HttpListener, ARequestWithoutContentLengthHasAnEmptyBodyAndIsAnsweredAtOnce) {
+  std::mutex mutex;  // the handler runs on the listener's thread
   std::string seen_body = "unset";
-  HttpListener listener("127.0.0.1", 0, 2, [&seen_body](const httplib::Request& req, httplib::Response& res) {
+  HttpListener listener("127.0.0.1", 0, 2, [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mutex);
     seen_body = req.body;
     res.set_content("token", "text/plain");
   });
@@ -150,12 +152,15 @@ TEST(HttpListener, ARequestWithoutContentLengthHasAnEmptyBodyAndIsAnsweredAtOnce
                                     std::chrono::seconds(5));
   EXPECT_EQ(answer.substr(0, 15), "HTTP/1.1 200 OK") << "no complete answer within 5 s: '" << answer << "'";
   EXPECT_TRUE(answer.ends_with("\r\n\r\ntoken")) << answer;
+  std::lock_guard lock(mutex);
   EXPECT_EQ(seen_body, "");
 }
 
 TEST(HttpListener, AnAnnouncedBodyIsStillRead) {
+  std::mutex mutex;  // the handler runs on the listener's thread
   std::string seen_body;
-  HttpListener listener("127.0.0.1", 0, 2, [&seen_body](const httplib::Request& req, httplib::Response& res) {
+  HttpListener listener("127.0.0.1", 0, 2, [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mutex);
     seen_body = req.body;
     res.set_content("ok", "text/plain");
   });
@@ -163,6 +168,7 @@ TEST(HttpListener, AnAnnouncedBodyIsStillRead) {
       listener.port(), "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 11\r\n\r\nAction=Test",
       std::chrono::milliseconds(3000));
   EXPECT_EQ(answer.substr(0, 15), "HTTP/1.1 200 OK") << answer;
+  std::lock_guard lock(mutex);
   EXPECT_EQ(seen_body, "Action=Test");
 }
 

@@ -338,8 +338,11 @@ TEST(Ec2ClientTest, CallAllRetriesOnlyTheRetryableFailures) {
   EXPECT_EQ(results[2].error().aws_code, "InvalidParameterValue");
   EXPECT_TRUE(results[3].has_value());
   EXPECT_EQ(h.server.request_count(), 5u);  // 4, then only rtb-2 again
-  EXPECT_EQ(seen["rtb-2"], 2);
-  EXPECT_EQ(seen["rtb-3"], 1);
+  {
+    std::lock_guard lock(mutex);  // the handler wrote `seen` on the server's threads
+    EXPECT_EQ(seen["rtb-2"], 2);
+    EXPECT_EQ(seen["rtb-3"], 1);
+  }
   EXPECT_EQ(h.clock.sleep_calls(), 1);
   EXPECT_EQ(h.clock.total_slept(), Millis(500));
 }

@@ -96,18 +96,22 @@ struct ControlServer::State {
   void reap(bool all);
 };
 
+// A worker writes its node's `done` as its last act, so a node is freed only after its thread is joined: the
+// nodes to reap are spliced out (their addresses do not change), joined without the lock, then destroyed.
 void ControlServer::State::reap(bool all) {
-  std::unique_lock lock(mutex);
-  for (auto it = workers.begin(); it != workers.end();) {
-    if (all || it->done.load()) {
-      std::thread thread = std::move(it->thread);
-      it = workers.erase(it);
-      lock.unlock();
-      thread.join();
-      lock.lock();
-    } else {
-      ++it;
+  std::list<Worker> finished;
+  {
+    std::lock_guard lock(mutex);
+    for (auto it = workers.begin(); it != workers.end();) {
+      auto next = std::next(it);
+      if (all || it->done.load()) {
+        finished.splice(finished.end(), workers, it);
+      }
+      it = next;
     }
+  }
+  for (Worker& worker : finished) {
+    worker.thread.join();
   }
 }
 

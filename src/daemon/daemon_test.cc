@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <thread>
 
 #include "testing/fake_address_table.h"
@@ -106,6 +107,7 @@ class DaemonTest : public ::testing::Test {
         DaemonParts{cloud, addresses, clock, metrics, log, notifier,
                     [this](const VipSpec&) -> Result<std::unique_ptr<LeaderSource>> {
                       auto source = std::make_shared<testing::FakeLeaderSource>("command");
+                      std::lock_guard lock(sources_mutex);
                       sources.push_back(source);
                       return std::unique_ptr<LeaderSource>(std::make_unique<SharedSource>(source));
                     },
@@ -129,6 +131,16 @@ class DaemonTest : public ::testing::Test {
   CapturingLogger log;
   CapturingNotifier notifier;
   ReconcilerOptions options;
+  // The factory runs on the daemon's thread (start, reload) while the test reads: both under the mutex.
+  std::shared_ptr<testing::FakeLeaderSource> source(std::size_t i) {
+    std::lock_guard lock(sources_mutex);
+    return sources.at(i);
+  }
+  std::size_t source_count() {
+    std::lock_guard lock(sources_mutex);
+    return sources.size();
+  }
+  std::mutex sources_mutex;
   std::vector<std::shared_ptr<testing::FakeLeaderSource>> sources;
   Result<Config> next_config = fail(ErrorCode::config, "cloudvip.toml:3: vip[0].address: broken");
   std::unique_ptr<Daemon> daemon;
@@ -138,11 +150,11 @@ class DaemonTest : public ::testing::Test {
 
 TEST_F(DaemonTest, FollowsItsSourceAndTellsSystemd) {
   start(Config{.vips = {spec(LeaderSourceKind::command)}});
-  ASSERT_EQ(sources.size(), 1u);
-  EXPECT_TRUE(sources[0]->started());
-  sources[0]->set(Role::primary);
+  ASSERT_EQ(source_count(), 1u);
+  EXPECT_TRUE(source(0)->started());
+  source(0)->set(Role::primary);
   EXPECT_TRUE(eventually([&] { return ours("rtb-1") && ours("rtb-2") && local(); }));
-  sources[0]->set(Role::standby);
+  source(0)->set(Role::standby);
   EXPECT_TRUE(eventually([&] { return !local(); }));
   EXPECT_TRUE(eventually([&] { return notifier.sent().find("WATCHDOG=1") != std::string::npos; }));
   EXPECT_NE(notifier.sent().find("READY=1"), std::string::npos);
@@ -152,7 +164,7 @@ TEST_F(DaemonTest, FollowsItsSourceAndTellsSystemd) {
 
 TEST_F(DaemonTest, StopLeavesRoutesAndAddressesAsTheyAre) {
   start(Config{.vips = {spec(LeaderSourceKind::command)}});
-  sources[0]->set(Role::primary);
+  source(0)->set(Role::primary);
   ASSERT_TRUE(eventually([&] { return ours("rtb-1") && ours("rtb-2") && local(); }));
   size_t mutating = cloud.mutating_call_count();
   daemon->stop();
@@ -160,18 +172,18 @@ TEST_F(DaemonTest, StopLeavesRoutesAndAddressesAsTheyAre) {
   EXPECT_EQ(exit_code, 0);
   EXPECT_EQ(cloud.mutating_call_count(), mutating);
   EXPECT_TRUE(local());
-  EXPECT_TRUE(sources[0]->stopped());
+  EXPECT_TRUE(source(0)->stopped());
   EXPECT_NE(notifier.sent().find("STOPPING=1"), std::string::npos);
 }
 
 TEST_F(DaemonTest, ABrokenReloadKeepsTheRunningConfiguration) {
   start(Config{.vips = {spec(LeaderSourceKind::command)}});
-  sources[0]->set(Role::primary);
+  source(0)->set(Role::primary);
   ASSERT_TRUE(eventually([&] { return ours("rtb-1") && ours("rtb-2"); }));
   daemon->reload();
   ASSERT_TRUE(eventually([&] { return log.text().find("reload failed") != std::string::npos; }));
   EXPECT_NE(log.text().find("vip[0].address: broken"), std::string::npos);
-  EXPECT_FALSE(sources[0]->stopped());
+  EXPECT_FALSE(source(0)->stopped());
   cloud.set_route("rtb-2", k_vip, VipRoute{"eni-peer", "i-peer", "", "active"});  // still repaired
   EXPECT_TRUE(eventually([&] { return ours("rtb-2"); }));
 }
@@ -189,9 +201,9 @@ TEST_F(DaemonTest, AGoodReloadReplacesTheSources) {
   cloud.set_identity(primary_eni, "");
   next_config = Config{.vips = {spec(LeaderSourceKind::command), second}};
   daemon->reload();
-  ASSERT_TRUE(eventually([&] { return sources.size() == 3; }));
-  EXPECT_TRUE(sources[0]->stopped());
-  sources[2]->set(Role::primary);
+  ASSERT_TRUE(eventually([&] { return source_count() == 3; }));
+  EXPECT_TRUE(source(0)->stopped());
+  source(2)->set(Role::primary);
   EXPECT_TRUE(eventually([&] {
     auto route = cloud.route("rtb-1", *Cidr::parse("192.168.100.20/32"));
     return route && route->network_interface_id == "eni-ours";

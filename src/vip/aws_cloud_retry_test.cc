@@ -52,10 +52,13 @@ TEST(AwsCloudRetryTest, APartialFailureRetriesOnlyTheTablesThatFailed) {
   for (const auto& r : results) {
     ASSERT_TRUE(r.has_value()) << r.error().to_string();
   }
-  EXPECT_EQ(seen["rtb-1"], 1);
-  EXPECT_EQ(seen["rtb-2"], 5);
-  EXPECT_EQ(seen["rtb-3"], 3);
-  EXPECT_EQ(seen["rtb-4"], 1);
+  {
+    std::lock_guard lock(mutex);  // the handlers wrote `seen` on the server's threads
+    EXPECT_EQ(seen["rtb-1"], 1);
+    EXPECT_EQ(seen["rtb-2"], 5);
+    EXPECT_EQ(seen["rtb-3"], 3);
+    EXPECT_EQ(seen["rtb-4"], 1);
+  }
   for (const QueryParams& p : h.ec2_requests()) {
     EXPECT_EQ(p.get("Action"), "ReplaceRoute");  // never DeleteRoute, never a table outside the plan
   }

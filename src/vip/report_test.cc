@@ -82,8 +82,13 @@ TEST(ReportTableTest, EveryColumnStartsAtTheSameOffsetOnEveryRow) {
     size_t offset = header.find(column);
     ASSERT_NE(offset, std::string::npos) << column;
     for (size_t row : {2u, 3u}) {
-      EXPECT_EQ(rendered[row][offset - 1], ' ') << column << " in row " << row;
-      EXPECT_NE(rendered[row][offset], ' ') << column << " in row " << row;
+      const std::string& line = rendered[row];
+      if (line.size() <= offset) {  // the row ends before the column: only the last one may be empty
+        EXPECT_STREQ(column, "NOTE") << "row " << row << " ends before " << column;
+        continue;
+      }
+      EXPECT_EQ(line[offset - 1], ' ') << column << " in row " << row;
+      EXPECT_NE(line[offset], ' ') << column << " in row " << row;
     }
   }
 }

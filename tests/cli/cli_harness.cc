@@ -9,6 +9,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -253,6 +254,14 @@ RunResult run_cloudvip(const std::vector<std::string>& args, const Env& env, int
   }
   if (!env.contains("CLOUDVIP_CONTROL_SOCKET")) {
     env_text.push_back(std::string("CLOUDVIP_CONTROL_SOCKET=") + k_no_daemon_socket);
+  }
+  // A sanitizer build (scripts/sanitize) configures its runtime through these: without them a report in
+  // cloudvip would go to its stderr with exit code 1, which a test expecting an ordinary failure cannot tell
+  // apart.
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"}) {
+    if (const char* value = std::getenv(name)) {
+      env_text.push_back(std::string(name) + "=" + value);
+    }
   }
   int out[2], err[2];
   if (pipe(out) != 0 || pipe(err) != 0) {
