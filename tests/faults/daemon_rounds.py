@@ -104,6 +104,21 @@ class DaemonRounds:
         ok, wrong = self.c.converged(member)
         return ok, time.monotonic() - start, wrong
 
+    def stand_down(self, limit_s=15):
+        """Both daemons told standby, and waited for (bounded) until both say so: the next round is a fresh
+        acquire, and a daemon still primary from this round would take its tables back as drift."""
+        for m in self.daemons.values():
+            m.set_role("standby")
+        deadline = time.monotonic() + limit_s
+        while time.monotonic() < deadline:
+            try:
+                if all(m.raw_phase() == "standby" for m in self.daemons.values()):
+                    return True
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.1)
+        return False
+
     def flip(self, member):
         for name, m in self.daemons.items():
             m.set_role("primary" if name == member else "standby")
@@ -115,16 +130,16 @@ class DaemonRounds:
         seq = c.sim.last_seq()
         self.flip(member)
         ok, took, wrong = self.wait_converged(member, c.args.deadline_ms / 1000 + SLACK_S)
-        for m in self.daemons.values():
-            m.set_role("standby")
         c.sim.faults(c.quiet())
+        stood_down = self.stand_down()
         calls = c.sim.calls_since(seq)
         ec2, writes, failed = c.count(calls)
         c.violation_list += c.violations(calls)
         alive = all(m.alive() for m in self.daemons.values())
         row = {"round": n, "kind": "daemon", "to": member, "error": code, "lag_ms": faults["lag_ms"],
                "imds": imds_kind, "exit": 0 if alive else "died", "seconds": round(took, 3),
-               "converged": ok and alive, "ec2_calls": ec2, "writes": writes, "failed_answers": failed}
+               "converged": ok and alive and stood_down, "stood_down": stood_down, "ec2_calls": ec2,
+               "writes": writes, "failed_answers": failed}
         if not row["converged"]:
             row["wrong"] = wrong
             row["stderr_tail"] = self.tail()[-3000:]
@@ -183,15 +198,15 @@ class DaemonRounds:
         victim.start()
         ok, took, wrong = self.wait_converged(member, c.args.deadline_ms / 1000 + SLACK_S + 5)
         up = self.ready(victim)
-        for m in self.daemons.values():
-            m.set_role("standby")
+        stood_down = self.stand_down()
         calls = c.sim.calls_since(seq)
         ec2, writes, failed = c.count(calls)
         c.violation_list += c.violations(calls)
         row = {"round": n, "kind": "daemon-crash", "to": member, "imds": "imds-ok", "lag_ms": 0, "killed": killed,
                "tables_written_at_kill": moved_at_kill, "rewound": rewound, "stale_socket": stale_socket, "exit": 0 if up else "down",
                "seconds": round(time.monotonic() - start, 3), "restart_to_converged_s": round(took, 3),
-               "converged": ok and killed and up, "ec2_calls": ec2, "writes": writes, "failed_answers": failed}
+               "converged": ok and killed and up and stood_down, "stood_down": stood_down, "ec2_calls": ec2,
+               "writes": writes, "failed_answers": failed}
         if not row["converged"]:
             row["wrong"] = wrong
             row["stderr_tail"] = self.tail()[-3000:]
