@@ -45,11 +45,14 @@ TEST(SelectingTransportTest, LoadsLibcurlOnlyWhenARequestNeedsIt) {
   auto all = transport.send_all({get(server.url() + "/1"), get(server.url() + "/2")});
   ASSERT_TRUE(all[0].has_value() && all[1].has_value());
   EXPECT_FALSE(transport.curl_loaded());
-  // https to a plain-HTTP port: libcurl is created for it, and the TLS handshake fails as a network error.
+  // https to a plain-HTTP port: libcurl is created for it, and the TLS handshake fails: as a network error
+  // when the server answers the ClientHello, as a timeout when it is still waiting for a request line (a
+  // slow run, e.g. under TSan). Both are retryable; what matters here is that libcurl carried it.
   auto tls = transport.send(get("https://127.0.0.1:" + std::to_string(server.port()) + "/"));
   EXPECT_TRUE(transport.curl_loaded());
   ASSERT_FALSE(tls.has_value());
-  EXPECT_EQ(tls.error().code, ErrorCode::network);
+  EXPECT_TRUE(tls.error().code == ErrorCode::network || tls.error().code == ErrorCode::timeout)
+      << tls.error().to_string();
 }
 
 TEST(SelectingTransportTest, MixedRoundKeepsOrder) {
