@@ -1,10 +1,13 @@
 // Serves a Metrics registry to Prometheus: GET /metrics answers render() as text/plain; version=0.0.4, on
-// "host:port" (cpp-httplib, a thread of its own). Binds what it is given; keeping it on loopback unless the
-// operator says otherwise is the config's job ([daemon] metrics).
+// "host:port" (one thread, one poll loop: at most 16 scrapes at once, each closed after its answer or after
+// 5 s). Binds what it is given; keeping it on loopback unless the operator says otherwise is the config's job
+// ([daemon] metrics). Its own small server rather than an HTTP library: the executable that carries it is
+// also every failover hook's fresh process, which should not load a library (and its TLS) for nothing.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/error.h"
 #include "daemon/metrics.h"
@@ -21,6 +24,11 @@ struct HostPort {
 // "127.0.0.1:9464", "[::1]:9464", "localhost:0". ErrorCode::config naming `what` (e.g. "[daemon] metrics"),
 // the value and the expected form.
 Result<HostPort> parse_host_port(std::string_view text, std::string_view what);
+
+// The whole answer (status line, headers, body; Connection: close) to one request whose head (request line
+// and headers, up to the blank line) is `request_head`: GET or HEAD /metrics renders the registry, / says
+// where the metrics are, another path is 404, another method 405, a malformed request line 400.
+std::string metrics_http_answer(const Metrics& metrics, std::string_view request_head);
 
 class MetricsServer {
  public:
