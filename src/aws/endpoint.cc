@@ -1,7 +1,7 @@
 #include "aws/endpoint.h"
 
+#include <algorithm>
 #include <charconv>
-#include <regex>
 
 #include "common/strings.h"
 
@@ -52,10 +52,45 @@ bool is_host_char(char c) {
 
 }  // namespace
 
+namespace {
+
+bool is_lower(char c) {
+  return c >= 'a' && c <= 'z';
+}
+
+// "-" [a-z]+ "-" [0-9]+, the whole of `s`.
+bool is_direction_and_number(std::string_view s) {
+  if (!s.starts_with('-')) {
+    return false;
+  }
+  std::size_t dash = s.find('-', 1);
+  if (dash == std::string_view::npos || dash == 1 || dash + 1 == s.size()) {
+    return false;
+  }
+  return std::all_of(s.begin() + 1, s.begin() + static_cast<std::ptrdiff_t>(dash), is_lower) &&
+         std::all_of(s.begin() + static_cast<std::ptrdiff_t>(dash) + 1, s.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
 bool is_valid_region(std::string_view region) {
-  // Partition prefix, optional gov/iso marker, direction, number: us-east-1, us-gov-west-1, us-isob-east-1.
-  static const std::regex k_pattern("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+");
-  return std::regex_match(region.begin(), region.end(), k_pattern);
+  // [a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+: partition prefix, optional gov/iso marker, direction, number
+  // (us-east-1, us-gov-west-1, us-isob-east-1). By hand, not std::regex: compiling that pattern (and the
+  // locale it builds) was a measurable part of a fresh process's start (issue 9).
+  if (region.size() < 2 || !is_lower(region[0]) || !is_lower(region[1])) {
+    return false;
+  }
+  std::string_view rest = region.substr(2);
+  if (is_direction_and_number(rest)) {
+    return true;
+  }
+  if (rest.starts_with("-gov") && is_direction_and_number(rest.substr(4))) {
+    return true;
+  }
+  return rest.starts_with("-iso") &&
+         (is_direction_and_number(rest.substr(4)) ||
+          (rest.size() > 4 && is_lower(rest[4]) && is_direction_and_number(rest.substr(5))));
 }
 
 Result<std::string> resolve_region(const RegionSources& sources) {

@@ -23,11 +23,14 @@ struct FakeImdsRegion {
 
 TEST(RegionTest, ValidNames) {
   for (const char* region : {"us-east-1", "eu-west-2", "ap-southeast-4", "us-gov-west-1", "us-iso-east-1",
-                             "us-isob-east-1", "cn-northwest-1", "il-central-1"}) {
+                             "us-isob-east-1", "cn-northwest-1", "il-central-1",
+                             // What the pattern also takes when its marker is read as the direction.
+                             "us-gov-1", "us-isoz-1", "us-iso-b-1"}) {
     EXPECT_TRUE(is_valid_region(region)) << region;
   }
-  for (const char* region : {"", "us-east1", "US-EAST-1", "us_east_1", "us-east-1a", "useast-1", "us-east-",
-                             "u-east-1", "us-east-1 "}) {
+  for (const char* region :
+       {"", "us-east1", "US-EAST-1", "us_east_1", "us-east-1a", "useast-1", "us-east-", "u-east-1",
+        "us-east-1 ", "us--1", "us-gov--1", "us-gov-west-", "us-isobc-", "us-gov-west-1-1", "-us-east-1"}) {
     EXPECT_FALSE(is_valid_region(region)) << region;
   }
 }
