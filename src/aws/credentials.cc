@@ -176,14 +176,38 @@ Result<Credentials> ImdsCredentialsProvider::get() {
 }
 
 Result<Credentials> ChainCredentialsProvider::get() {
+  int resolved = m_resolved.load();
+  if (resolved >= 0) {
+    Link& link = m_links[static_cast<size_t>(resolved)];
+    auto credentials = link.provider->get();
+    if (credentials) {
+      if (credentials->provider.empty()) {
+        credentials->provider = link.name;
+      }
+      return credentials;
+    }
+    const Error& error = credentials.error();
+    if (error.code != ErrorCode::not_found && error.code != ErrorCode::unavailable) {
+      Error stop(ErrorCode::auth, "could not get AWS credentials from " + link.name);
+      stop.cause = std::make_shared<const Error>(error);
+      return fail(std::move(stop));
+    }
+    m_resolved.store(-1);  // it has nothing now: look along the whole chain again
+  }
+  return walk();
+}
+
+Result<Credentials> ChainCredentialsProvider::walk() {
   std::string tried;
-  for (auto& link : m_links) {
+  for (size_t i = 0; i < m_links.size(); ++i) {
+    Link& link = m_links[i];
     auto credentials = link.provider->get();
     if (credentials) {
       if (credentials->provider.empty()) {
         credentials->provider = link.name;
       }
       m_logger.debug("AWS credentials from {}", credentials->provider);
+      m_resolved.store(static_cast<int>(i));
       return credentials;
     }
     const Error& error = credentials.error();

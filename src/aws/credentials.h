@@ -3,6 +3,8 @@
 // Secrets are never logged and never written to disk.
 #pragma once
 
+#include <atomic>
+
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -102,11 +104,18 @@ class ChainCredentialsProvider : public CredentialsProvider {
 
   ChainCredentialsProvider(std::vector<Link> links, Logger& logger)
       : m_links(std::move(links)), m_logger(logger) {}
+  // Walks the links in order. Once one has given credentials, later calls go to that link first, as the
+  // SDKs keep the provider they resolved: a process signing many requests does not look for (and read)
+  // the files of the links before it every time. When that link then finds nothing (not_found,
+  // unavailable), the whole chain is walked again. Safe to call from several threads.
   Result<Credentials> get() override;
 
  private:
+  Result<Credentials> walk();
+
   std::vector<Link> m_links;
   Logger& m_logger;
+  std::atomic<int> m_resolved{-1};  // index of the link that gave credentials last, -1 before
 };
 
 class ProcessRunner;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "aws/imds.h"
 #include "testing/fake_process_runner.h"
 #include "testing/fake_transport.h"
@@ -265,6 +268,87 @@ TEST(ChainCredentialsProviderTest, AMisconfiguredSourceStopsTheChain) {
   EXPECT_EQ(credentials.error().code, ErrorCode::auth);
   EXPECT_EQ(calls[1], 0);
   EXPECT_NE(credentials.error().to_string().find("AWS_ACCESS_KEY_ID is set but"), std::string::npos);
+}
+
+// Answers from a list, one per call (the last one again when the list runs out).
+class SequenceProvider : public CredentialsProvider {
+ public:
+  SequenceProvider(std::vector<Result<Credentials>> answers, int* calls)
+      : m_answers(std::move(answers)), m_calls(calls) {}
+  Result<Credentials> get() override {
+    size_t i = std::min(static_cast<size_t>((*m_calls)++), m_answers.size() - 1);
+    return m_answers[i];
+  }
+
+ private:
+  std::vector<Result<Credentials>> m_answers;
+  int* m_calls;
+};
+
+TEST(ChainCredentialsProviderTest, LaterCallsGoStraightToTheLinkThatAnswered) {
+  int calls[3] = {0, 0, 0};
+  std::vector<ChainCredentialsProvider::Link> links;
+  links.push_back(
+      {"environment", std::make_unique<ScriptedProvider>(fail(ErrorCode::not_found, "unset"), &calls[0])});
+  links.push_back({"profile 'default'",
+                   std::make_unique<ScriptedProvider>(fail(ErrorCode::not_found, "none"), &calls[1])});
+  links.push_back({"imds-role", std::make_unique<ScriptedProvider>(keys("C"), &calls[2])});
+  CapturingLogger logger;
+  ChainCredentialsProvider chain(std::move(links), logger);
+  for (int i = 0; i < 5; ++i) {
+    auto credentials = chain.get();
+    ASSERT_TRUE(credentials);
+    EXPECT_EQ(credentials->access_key_id, "C");
+    EXPECT_EQ(credentials->provider, "imds-role");
+  }
+  EXPECT_EQ(calls[0], 1) << "the environment is looked at once";
+  EXPECT_EQ(calls[1], 1) << "the profile's files are read once";
+  EXPECT_EQ(calls[2], 5);
+}
+
+TEST(ChainCredentialsProviderTest, WhenTheLinkThatAnsweredRunsDryTheWholeChainIsWalkedAgain) {
+  int calls[2] = {0, 0};
+  std::vector<ChainCredentialsProvider::Link> links;
+  links.push_back(
+      {"profile 'default'",
+       std::make_unique<SequenceProvider>(
+           std::vector<Result<Credentials>>{fail(ErrorCode::not_found, "none"), keys("P")}, &calls[0])});
+  links.push_back({"imds-role", std::make_unique<SequenceProvider>(
+                                    std::vector<Result<Credentials>>{
+                                        keys("C"), fail(ErrorCode::unavailable, "IMDS disabled now")},
+                                    &calls[1])});
+  CapturingLogger logger;
+  ChainCredentialsProvider chain(std::move(links), logger);
+  ASSERT_EQ(chain.get()->access_key_id, "C");
+  // imds-role has nothing any more: the profile (which now has keys) is found again, first in the chain.
+  auto second = chain.get();
+  ASSERT_TRUE(second) << second.error().to_string();
+  EXPECT_EQ(second->access_key_id, "P");
+  EXPECT_EQ(calls[0], 2);
+  EXPECT_EQ(calls[1], 2);
+  ASSERT_EQ(chain.get()->access_key_id, "P");
+  EXPECT_EQ(calls[1], 2) << "now the profile is the link that answered";
+}
+
+TEST(ChainCredentialsProviderTest, AnErrorFromTheLinkThatAnsweredIsAnAuthErrorNamingIt) {
+  int calls[2] = {0, 0};
+  std::vector<ChainCredentialsProvider::Link> links;
+  links.push_back(
+      {"environment", std::make_unique<ScriptedProvider>(fail(ErrorCode::not_found, "unset"), &calls[0])});
+  links.push_back({"imds-role", std::make_unique<SequenceProvider>(
+                                    std::vector<Result<Credentials>>{
+                                        keys("C"), fail(ErrorCode::network, "IMDS timed out")},
+                                    &calls[1])});
+  CapturingLogger logger;
+  ChainCredentialsProvider chain(std::move(links), logger);
+  ASSERT_TRUE(chain.get());
+  auto second = chain.get();
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, ErrorCode::auth);
+  EXPECT_NE(second.error().to_string().find("imds-role"), std::string::npos) << second.error().to_string();
+  EXPECT_NE(second.error().to_string().find("IMDS timed out"), std::string::npos)
+      << second.error().to_string();
+  EXPECT_EQ(calls[0], 1);
 }
 
 // The real chain over real files, a fake IMDS and a fake process runner.
