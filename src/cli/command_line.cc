@@ -95,12 +95,27 @@ void add_shared_options(CLI::App& app, Options& o) {
       ->group(vip);
 }
 
+// Whether `name` is one of the arguments: only a command named on the command line gets its options. Building
+// every command's copy of the shared options was most of the parser's cost in a fresh process (issue 9); a
+// command that is not there cannot be parsed into, and `cloudvip --help` lists commands, not their options.
+// (A value that happens to spell a command name only costs that command's options being built too.)
+bool named(int argc, char** argv, std::string_view name) {
+  for (int i = 1; i < argc; ++i) {
+    if (argv[i] == name) {
+      return true;
+    }
+  }
+  return false;
+}
+
 CLI::App* add_command(CLI::App& app, Options& o, Command command, std::string_view description,
-                      std::string_view footer) {
+                      std::string_view footer, bool with_options) {
   CLI::App* sub = app.add_subcommand(std::string(to_string(command)), std::string(description));
   sub->footer(std::string(footer));
   sub->callback([&o, command] { o.command = command; });
-  add_shared_options(*sub, o);
+  if (with_options) {
+    add_shared_options(*sub, o);
+  }
   return sub;
 }
 
@@ -147,23 +162,28 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
   add_shared_options(app, o);
   add_control_socket_option(app, o);  // before the command too, like the other global options
 
-  CLI::App* acquire = add_command(app, o, Command::acquire, help::k_acquire, help::footer_acquire());
+  CLI::App* acquire = add_command(app, o, Command::acquire, help::k_acquire, help::footer_acquire(),
+                                  named(argc, argv, "acquire"));
   acquire->add_flag("--no-verify", o.acquire.no_verify, "do not read the route tables again afterwards");
   acquire->add_flag("--dry-run", o.acquire.dry_run,
                     "ask AWS whether this host may take over (DryRun); change nothing");
 
-  CLI::App* release = add_command(app, o, Command::release, help::k_release, help::footer_release());
+  CLI::App* release = add_command(app, o, Command::release, help::k_release, help::footer_release(),
+                                  named(argc, argv, "release"));
   release->add_flag("--delete-routes", o.release.delete_routes,
                     "also delete the routes that point at this host (never the peer's)");
   release->add_flag("--dry-run", o.release.dry_run,
                     "ask AWS whether the deletes are allowed; change nothing");
 
-  CLI::App* status = add_command(app, o, Command::status, help::k_status, help::footer_status());
+  CLI::App* status = add_command(app, o, Command::status, help::k_status, help::footer_status(),
+                                 named(argc, argv, "status"));
 
-  CLI::App* check = add_command(app, o, Command::check, help::k_check, help::footer_check());
+  CLI::App* check =
+      add_command(app, o, Command::check, help::k_check, help::footer_check(), named(argc, argv, "check"));
   check->add_flag("--fix", o.check.fix, "turn the ENI's source/destination check off where it is on");
 
-  CLI::App* policy = add_command(app, o, Command::policy, help::k_policy, help::footer_policy());
+  CLI::App* policy = add_command(app, o, Command::policy, help::k_policy, help::footer_policy(),
+                                 named(argc, argv, "policy"));
   policy
       ->add_option_function<std::string>(
           "--account", [&o](const std::string& v) { o.policy.account = v; },
@@ -174,7 +194,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
   policy->add_flag("--no-delete-routes", o.policy.no_delete,
                    "leave out ec2:DeleteRoute (then release --delete-routes is refused)");
 
-  CLI::App* notify = add_command(app, o, Command::notify, help::k_notify, help::footer_notify());
+  CLI::App* notify = add_command(app, o, Command::notify, help::k_notify, help::footer_notify(),
+                                 named(argc, argv, "notify"));
   notify->add_option("ROLE", o.notify.role, "primary or standby")
       ->required()
       ->check(CLI::IsMember({"primary", "standby"}));
@@ -184,7 +205,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& o) {
     add_control_socket_option(*handed, o);
   }
 
-  CLI::App* run = add_command(app, o, Command::run, help::k_run, help::footer_run());
+  CLI::App* run =
+      add_command(app, o, Command::run, help::k_run, help::footer_run(), named(argc, argv, "run"));
   add_control_socket_option(*run, o);
 
   try {
