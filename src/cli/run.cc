@@ -37,6 +37,7 @@ int run_daemon(Wiring& wiring, const Settings& settings, const Options& options,
   declare_reconciler_metrics(metrics);
   wiring.meter_ec2(metrics);
   wiring.set_max_parallel(64);
+  wiring.keep_connections();
   Result<Cloud*> cloud = wiring.cloud();
   if (!cloud) {
     print_error(cloud.error());

@@ -29,13 +29,15 @@ Wiring::~Wiring() = default;
 
 HttpTransport& Wiring::transport() {
   if (!m_transport) {
-    m_transport = std::make_unique<SelectingTransport>(m_env, [&] {
-      CurlTransportOptions options{.ca_bundle = m_settings.ca_bundle};
-      if (m_max_parallel > 0) {
-        options.max_parallel = m_max_parallel;
-      }
-      return options;
-    }());
+    CurlTransportOptions options{.ca_bundle = m_settings.ca_bundle};
+    if (m_max_parallel > 0) {
+      options.max_parallel = m_max_parallel;
+    }
+    PlainHttpTransportOptions plain;
+    if (!m_keeps_connections) {
+      plain.max_idle_per_host_after_answer = k_one_shot_idle_connections;
+    }
+    m_transport = std::make_unique<SelectingTransport>(m_env, options, plain);
     if (m_metrics != nullptr) {
       m_metered = std::make_unique<MeteredTransport>(*m_transport, *m_metrics);
     }

@@ -50,6 +50,10 @@ class Wiring {
   // At most this many requests of one send_all at once (`cloudvip run`: a whole write round of up to 64
   // tables in one go). REQUIRES: called before transport() is first used.
   void set_max_parallel(size_t requests) { m_max_parallel = requests; }
+  // A one-shot command (the default) keeps k_one_shot_idle_connections idle connections per host after its
+  // answers (its verification read needs one) and closes the rest as their answers arrive, not at exit;
+  // `cloudvip run` keeps its connections for its later rounds. Before the transport is first used.
+  void keep_connections() { m_keeps_connections = true; }
   Imds& imds();
   CredentialsProvider& credentials();
   // Starts fetching the credentials now, on a thread of their own, so they are there when the first EC2
@@ -103,6 +107,8 @@ class Wiring {
   std::unique_ptr<SelectingTransport> m_transport;  // plain HTTP without libcurl, https through it
   Metrics* m_metrics = nullptr;
   size_t m_max_parallel = 0;  // 0: the transports' default
+  bool m_keeps_connections = false;
+  static constexpr size_t k_one_shot_idle_connections = 2;
   std::unique_ptr<HttpTransport> m_metered;
   bool m_background_stores = false;
   std::future<void> m_warm_up;  // after the transport it uses, so it is waited for before that goes

@@ -348,7 +348,7 @@ void Round::check_deadlines(Exchange& x, Clock::time_point now) {
 void Round::succeed(Exchange& x) {
   *x.result = x.parser->take();
   if (x.parser->keep_alive() && x.fd >= 0) {
-    m_pool.give_back(x.key, x.fd);
+    m_pool.give_back(x.key, x.fd, true);
     x.fd = -1;
   }
   close_fd(x);
@@ -397,9 +397,10 @@ int PlainHttpTransport::take_idle(const std::string& key) {
   return -1;
 }
 
-void PlainHttpTransport::give_back(const std::string& key, int fd) {
+void PlainHttpTransport::give_back(const std::string& key, int fd, bool after_answer) {
   std::lock_guard guard(m_mutex);
-  if (m_idle.size() >= m_options.max_idle_connections) {
+  if (m_idle.size() >= m_options.max_idle_connections ||
+      (after_answer && m_idle.count(key) >= m_options.max_idle_per_host_after_answer)) {
     ::close(fd);
     return;
   }
@@ -430,7 +431,7 @@ void PlainHttpTransport::warm_up(const std::string& url, size_t connections) {
     if (fd < 0) {
       return;
     }
-    give_back(key, fd);
+    give_back(key, fd, false);
   }
 }
 

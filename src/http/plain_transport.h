@@ -21,6 +21,12 @@ struct PlainHttpTransportOptions {
   size_t max_body_bytes = size_t{64} << 20;
   // Idle keep-alive connections kept for later calls; beyond this they are closed.
   size_t max_idle_connections = 64;
+  // Of the connections an answer frees, at most this many idle ones per host are kept; the others are closed
+  // as their answers arrive. A one-shot command sets it low: it needs one connection for its verification
+  // read, and closing the other writes' connections while answers are still arriving costs nothing on the
+  // critical path, where closing them all at exit (a FIN each, processed in the exiting process on loopback)
+  // came after the last answer. warm_up's connections are not limited by it.
+  size_t max_idle_per_host_after_answer = size_t(-1);
 };
 
 // The same contract as CurlTransport for what it accepts: the request is checked the same way
@@ -49,8 +55,9 @@ class PlainHttpTransport final : public HttpTransport {
 
   // Takes an idle connection to "host:port" that the server has not closed, or -1.
   int take_idle(const std::string& key);
-  // Keeps a connection whose last answer allows another request, or closes it when the pool is full.
-  void give_back(const std::string& key, int fd);
+  // Keeps a connection whose last answer allows another request (`after_answer`) or a new one (warm_up), or
+  // closes it when the pool is full (or, after an answer, holds max_idle_per_host_after_answer for the host).
+  void give_back(const std::string& key, int fd, bool after_answer);
 
  private:
   PlainHttpTransportOptions m_options;

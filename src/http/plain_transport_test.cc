@@ -121,7 +121,7 @@ TEST(PlainHttpTransportTest, WarmUpOpensConnectionsThatRequestsThenUse) {
   }
   ASSERT_EQ(fds.size(), 3u) << "warm_up pools exactly the connections asked for";
   for (int fd : fds) {
-    transport.give_back(key, fd);
+    transport.give_back(key, fd, false);
   }
   auto results =
       transport.send_all({get(server.url() + "/a"), get(server.url() + "/b"), get(server.url() + "/c")});
@@ -133,6 +133,43 @@ TEST(PlainHttpTransportTest, WarmUpOpensConnectionsThatRequestsThenUse) {
     used.insert(request.remote_port);
   }
   EXPECT_EQ(used, warmed) << "the requests went on the warmed connections";
+}
+
+TEST(PlainHttpTransportTest, KeepsOnlyTheIdleConnectionsPerHostItIsToldToAfterAnswers) {
+  testing::HttpTestServer server(
+      [](const httplib::Request& req, httplib::Response& res) { res.set_content(req.path, "text/plain"); },
+      16);
+  PlainHttpTransport transport(PlainHttpTransportOptions{.max_idle_per_host_after_answer = 2});
+  transport.warm_up(server.url() + "/", 5);
+  std::vector<HttpRequest> five;
+  for (int i = 0; i < 5; ++i) {
+    five.push_back(get(server.url() + "/" + std::to_string(i)));
+  }
+  for (const auto& result : transport.send_all(five)) {
+    ASSERT_TRUE(result.has_value()) << result.error().to_string();
+  }
+  const std::string key = "127.0.0.1:" + std::to_string(server.port());
+  std::vector<int> kept;
+  for (int fd = transport.take_idle(key); fd >= 0 && kept.size() < 10; fd = transport.take_idle(key)) {
+    kept.push_back(fd);
+  }
+  EXPECT_EQ(kept.size(), 2u) << "three of the five answered connections were closed as they finished";
+  for (int fd : kept) {
+    transport.give_back(key, fd, false);
+  }
+  // The kept ones carry the next requests.
+  std::set<int> before;
+  for (const auto& request : server.requests()) {
+    before.insert(request.remote_port);
+  }
+  auto again = transport.send_all({get(server.url() + "/x"), get(server.url() + "/y")});
+  for (const auto& result : again) {
+    ASSERT_TRUE(result.has_value()) << result.error().to_string();
+  }
+  auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 7u);
+  EXPECT_TRUE(before.contains(requests[5].remote_port));
+  EXPECT_TRUE(before.contains(requests[6].remote_port));
 }
 
 TEST(PlainHttpTransportTest, WarmedConnectionsThatFailedAreNotUsed) {

@@ -10,12 +10,23 @@
 
 namespace cloudvip {
 
-SelectingTransport::SelectingTransport(const Environment& env, CurlTransportOptions options)
+namespace {
+
+PlainHttpTransportOptions plain_options(PlainHttpTransportOptions plain,
+                                        const CurlTransportOptions& options) {
+  plain.max_parallel = options.max_parallel;
+  plain.max_body_bytes = options.max_body_bytes;
+  return plain;
+}
+
+}  // namespace
+
+SelectingTransport::SelectingTransport(const Environment& env, CurlTransportOptions options,
+                                       PlainHttpTransportOptions plain)
     : m_env(env),
       m_options(std::move(options)),
       m_proxy(ProxySettings::from_environment(env)),
-      m_plain(PlainHttpTransportOptions{.max_parallel = m_options.max_parallel,
-                                        .max_body_bytes = m_options.max_body_bytes}) {}
+      m_plain(plain_options(plain, m_options)) {}
 
 SelectingTransport::~SelectingTransport() = default;
 

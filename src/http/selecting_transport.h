@@ -19,7 +19,9 @@ namespace cloudvip {
 class SelectingTransport final : public HttpTransport {
  public:
   // `env` is read here (proxies) and again by CurlTransport when it is created; it must outlive this object.
-  SelectingTransport(const Environment& env, CurlTransportOptions options = {});
+  // `plain`: PlainHttpTransport's own options; its max_parallel and max_body_bytes are taken from `options`.
+  SelectingTransport(const Environment& env, CurlTransportOptions options = {},
+                     PlainHttpTransportOptions plain = {});
   ~SelectingTransport() override;
 
   Result<HttpResponse> send(const HttpRequest& request) override;
