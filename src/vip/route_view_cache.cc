@@ -32,9 +32,7 @@ std::optional<std::string> string_field(const json& j, const char* name) {
   return it->get<std::string>();
 }
 
-}  // namespace
-
-std::string route_views_to_json(const std::vector<RouteTableView>& views) {
+json views_to_json(const std::vector<RouteTableView>& views) {
   json out = json::array();
   for (const RouteTableView& v : views) {
     json route = nullptr;
@@ -46,11 +44,10 @@ std::string route_views_to_json(const std::vector<RouteTableView>& views) {
     }
     out.push_back({{"id", v.id}, {"vpc_id", v.vpc_id}, {"main", v.main}, {"route", route}});
   }
-  return out.dump();
+  return out;
 }
 
-std::optional<std::vector<RouteTableView>> route_views_from_json(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
+std::optional<std::vector<RouteTableView>> views_from_json(const json& j) {
   if (!j.is_array()) {
     return std::nullopt;
   }
@@ -89,6 +86,16 @@ std::optional<std::vector<RouteTableView>> route_views_from_json(const std::stri
     out.push_back(std::move(view));
   }
   return out;
+}
+
+}  // namespace
+
+std::string route_views_to_json(const std::vector<RouteTableView>& views) {
+  return views_to_json(views).dump();
+}
+
+std::optional<std::vector<RouteTableView>> route_views_from_json(const std::string& text) {
+  return views_from_json(json::parse(text, nullptr, false));
 }
 
 RouteViewCache::RouteViewCache(RouteViewCacheOptions options, Logger& logger)
@@ -143,7 +150,7 @@ std::vector<RouteTableView> RouteViewCache::load_locked(const Cidr& destination,
     m_logger.debug("route view cache miss: {} holds another endpoint or destination", file);
     return {};
   }
-  std::optional<std::vector<RouteTableView>> views = route_views_from_json(tables->dump());
+  std::optional<std::vector<RouteTableView>> views = views_from_json(*tables);
   if (!views) {
     m_logger.debug("route view cache miss: {} holds a malformed view; ignoring it", file);
     return {};
@@ -209,8 +216,9 @@ void RouteViewCache::write_locked(const Cidr& destination, std::vector<RouteTabl
   json entry{{"version", k_format_version},
              {"boot_id", boot},
              {"key", key(destination)},
-             {"tables", json::parse(route_views_to_json(views))}};
-  Result<void> written = write_file_atomically(path(destination), entry.dump(1) + "\n");
+             {"tables", views_to_json(views)}};
+  // Compact: a fresh acquire reads this before its writes and writes it after them (issue 9).
+  Result<void> written = write_file_atomically(path(destination), entry.dump() + "\n");
   if (!written) {
     m_logger.debug("route view cache not written (ignored): {}", written.error().message);
   }
