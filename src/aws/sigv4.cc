@@ -100,17 +100,34 @@ std::string scope(const SigningParams& params) {
   return date_stamp(params.time) + "/" + params.region + "/" + params.service + "/aws4_request";
 }
 
+// The signing key, HMAC("AWS4" + secret, date) -> region -> service -> "aws4_request". It only changes with
+// the date, so each thread keeps the last one: a write round signs every request with the same key, and
+// deriving it is four of a signature's five HMACs. (The secret is compared, never logged.)
+std::string signing_key(const std::string& secret, const std::string& date, const std::string& region,
+                        const std::string& service) {
+  struct Derived {
+    std::string secret, date, region, service, key;
+  };
+  thread_local Derived last;
+  if (last.key.empty() || last.secret != secret || last.date != date || last.region != region ||
+      last.service != service) {
+    std::string key = crypto::hmac_sha256("AWS4" + secret, date);
+    key = crypto::hmac_sha256(key, region);
+    key = crypto::hmac_sha256(key, service);
+    last = Derived{secret, date, region, service, crypto::hmac_sha256(key, "aws4_request")};
+  }
+  return last.key;
+}
+
 // Fills string_to_sign and signature from an already built canonical request.
 Signature finish(std::string canonical, const Credentials& credentials, const SigningParams& params) {
   Signature out;
   out.canonical_request = std::move(canonical);
   out.string_to_sign = std::string(k_algorithm) + "\n" + amz_date(params.time) + "\n" + scope(params) + "\n" +
                        crypto::sha256_hex(out.canonical_request);
-  std::string key = crypto::hmac_sha256("AWS4" + credentials.secret_access_key, date_stamp(params.time));
-  key = crypto::hmac_sha256(key, params.region);
-  key = crypto::hmac_sha256(key, params.service);
-  key = crypto::hmac_sha256(key, "aws4_request");
-  out.signature = hex_encode(crypto::hmac_sha256(key, out.string_to_sign));
+  out.signature = hex_encode(crypto::hmac_sha256(
+      signing_key(credentials.secret_access_key, date_stamp(params.time), params.region, params.service),
+      out.string_to_sign));
   return out;
 }
 
