@@ -4,8 +4,18 @@
 
 namespace cloudvip {
 
+void Clock::sleep_until(TimePoint when) {
+  if (auto left = when - now(); left > left.zero()) {
+    sleep_for(std::chrono::ceil<Millis>(left));
+  }
+}
+
 void RealClock::sleep_for(Millis duration) {
   std::this_thread::sleep_for(duration);
+}
+
+void RealClock::sleep_until(TimePoint when) {
+  std::this_thread::sleep_until(when);
 }
 
 TimePoint FakeClock::now() const {

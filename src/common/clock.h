@@ -27,12 +27,16 @@ class Clock {
   virtual TimePoint now() const = 0;
   // Blocks the calling thread for `duration` (a FakeClock only moves its time forward).
   virtual void sleep_for(Millis duration) = 0;
+  // Blocks until `when` (at once when it has passed). This default sleeps whole milliseconds, rounded up;
+  // RealClock sleeps to the microsecond (the simulator's latency).
+  virtual void sleep_until(TimePoint when);
 };
 
 class RealClock : public Clock {
  public:
   TimePoint now() const override { return std::chrono::system_clock::now(); }
   void sleep_for(Millis duration) override;
+  void sleep_until(TimePoint when) override;
 };
 
 // A clock that stands still until told to move. sleep_for() advances it and records the total slept.
