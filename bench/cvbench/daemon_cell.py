@@ -93,7 +93,12 @@ def failover_runs(cloudvip, sim, workdir, n, reps, deadline):
             until = time.monotonic() + 30
             while time.monotonic() < until and any(v != simmod.ENI_B for v in sim.vip_targets(tables).values()):
                 time.sleep(0.02)
+            # The simulator logs a call when it answers it, which (with --latency) is after the route changed.
             calls = sim.calls_since(seq)
+            while time.monotonic() < until and sum(
+                    1 for c in calls if c.get("kind") == "ec2" and c.get("action") in simmod.MUTATING) < len(tables):
+                time.sleep(0.02)
+                calls = sim.calls_since(seq)
             ack = simmod.last_write_answered_ms(calls, t0)
             writes = [c for c in calls if c.get("kind") == "ec2" and c.get("action") in simmod.MUTATING]
             first_write = min((c["time_ms"] for c in writes), default=None)

@@ -176,8 +176,8 @@ class DaemonRounds:
             time.sleep(0.02)
         moved_at_kill = sum(1 for e in c.sim.targets(c.tables).values() if e == eni)
         c.sim.faults(c.quiet())
-        # Requests the daemon sent before it died may still land (the simulator applies them after its
-        # latency). Once they have, a takeover that they finished is wound back on one table, as the peer
+        # Requests the daemon sent before it died may still be in the simulator (handled on arrival, answered
+        # after its latency). Once they are done, a takeover that they finished is wound back on one table, as the peer
         # would have left it, so the restarted daemon always has work to do.
         time.sleep(faults["latency_ms"] / 1000 + 0.5)
         rewound = []
