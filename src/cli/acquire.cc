@@ -5,9 +5,9 @@
 namespace cloudvip::cli {
 
 int run_acquire(Wiring& wiring, const Settings& settings, const AcquireArgs& args) {
-  wiring.retry_until_deadline();              // a failover keeps trying until --timeout (issue 10)
-  wiring.prefetch_credentials();              // beside the identity check, not after it (issue 9)
-  wiring.warm_up_ec2();                       // and the writes' connections with them
+  wiring.retry_until_deadline();  // a failover keeps trying until --timeout (issue 10)
+  wiring.prefetch_credentials();  // beside the identity check, not after it (issue 9)
+  wiring.warm_up_ec2();           // and the writes' connections with them
   if (!args.no_verify) {
     // The verification read leaves as the writes are answered. Without one, storing on this thread is
     // cheaper than starting a thread to store beside the report.
