@@ -12,6 +12,14 @@
 namespace cloudvip {
 namespace {
 
+// An HTTP client for 127.0.0.1:port with 5 s timeouts, as Prometheus scrapes.
+httplib::Client scraper(int port) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(5, 0);
+  client.set_read_timeout(5, 0);
+  return client;
+}
+
 TEST(ParseHostPortTest, AcceptsIpv4Ipv6AndNames) {
   Result<HostPort> v4 = parse_host_port("127.0.0.1:9464", "[daemon] metrics");
   ASSERT_TRUE(v4) << v4.error().to_string();
@@ -47,9 +55,7 @@ TEST(MetricsServerTest, ServesTheRenderedRegistryOnGetMetrics) {
   ASSERT_TRUE(started) << started.error().to_string();
   ASSERT_GT(server.port(), 0);
 
-  httplib::Client client("127.0.0.1", server.port());
-  client.set_connection_timeout(5, 0);
-  client.set_read_timeout(5, 0);
+  httplib::Client client = scraper(server.port());
   httplib::Result res = client.Get("/metrics");
   ASSERT_TRUE(res) << httplib::to_string(res.error());
   EXPECT_EQ(res->status, 200);
@@ -159,9 +165,7 @@ TEST(MetricsServerTest, AnIdleClientHoldsUpNeitherAScrapeNorStop) {
   ASSERT_GE(half, 0);
   (void)::send(half, "GET /met", 8, MSG_NOSIGNAL);
 
-  httplib::Client client("127.0.0.1", server.port());
-  client.set_connection_timeout(5, 0);
-  client.set_read_timeout(5, 0);
+  httplib::Client client = scraper(server.port());
   httplib::Result res = client.Get("/metrics");
   ASSERT_TRUE(res) << httplib::to_string(res.error());
   EXPECT_EQ(res->status, 200);
