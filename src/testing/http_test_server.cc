@@ -53,6 +53,9 @@ HttpTestServer::HttpTestServer(Handler handler, size_t threads) : m_handler(std:
   });
   // Without it, a response written as headers then body waits ~40 ms for the client's delayed ACK (Nagle).
   m_server.set_tcp_nodelay(true);
+  // cpp-httplib closes a connection after 5 requests by default ("Connection: close" on the fifth); the
+  // tests that count connections (reuse, max_parallel) would then see one more than the client opened.
+  m_server.set_keep_alive_max_count(1000);
   m_port = m_server.bind_to_any_port("127.0.0.1");
   if (m_port <= 0) {
     throw std::runtime_error("HttpTestServer: cannot bind 127.0.0.1:0");
