@@ -13,6 +13,27 @@
 
 namespace cloudvip {
 
+namespace {
+
+FileStamp stamp_from(const struct stat& st) {
+  return FileStamp{.device = st.st_dev, .inode = st.st_ino, .size = st.st_size, .modified = st.st_mtim};
+}
+
+}  // namespace
+
+bool FileStamp::operator==(const FileStamp& other) const {
+  return device == other.device && inode == other.inode && size == other.size &&
+         modified.tv_sec == other.modified.tv_sec && modified.tv_nsec == other.modified.tv_nsec;
+}
+
+std::optional<FileStamp> stamp_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return std::nullopt;
+  }
+  return stamp_from(st);
+}
+
 std::optional<std::string> read_small_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -38,7 +59,7 @@ std::optional<std::string> read_small_file(const std::string& path) {
   return out;
 }
 
-Result<void> write_file_atomically(const std::string& path, const std::string& content) {
+Result<FileStamp> write_file_atomically(const std::string& path, const std::string& content) {
   std::string temp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) {
@@ -59,12 +80,14 @@ Result<void> write_file_atomically(const std::string& path, const std::string& c
     }
     written += static_cast<size_t>(n);
   }
+  struct stat st {};
+  bool stamped = ::fstat(fd, &st) == 0;  // before the rename, so it is surely this file's
   if (::close(fd) != 0 || ::rename(temp.c_str(), path.c_str()) != 0) {
     int saved = errno;
     ::unlink(temp.c_str());
     return fail(ErrorCode::unavailable, "cannot replace " + path + ": " + std::strerror(saved));
   }
-  return ok();
+  return stamped ? stamp_from(st) : FileStamp{};
 }
 
 void ensure_cache_directory(const std::string& directory) {

@@ -218,7 +218,7 @@ void IdentityCache::write_entry(const std::string& path, const std::string& key,
              {"source", source},
              {"key", key},
              {"value", json::parse(payload)}};
-  Result<void> written = write_file_atomically(path, entry.dump(2) + "\n");
+  Result<FileStamp> written = write_file_atomically(path, entry.dump(2) + "\n");
   if (!written) {
     m_logger.debug("identity cache not written (ignored): {}", written.error().message);
   }

@@ -4,16 +4,16 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <nlohmann/json.hpp>
 
+#include "aws/uri.h"
 #include "vip/cache_file.h"
 
 namespace cloudvip {
 namespace {
 
-using nlohmann::json;
-
-constexpr int k_format_version = 1;
+// Line-based, not JSON: a fresh acquire parses this before its first write and writes it after its last
+// answer, and nlohmann's parse and dump of it were a measurable part of that (issue 9).
+constexpr std::string_view k_magic = "cloudvip-route-view 2";
 
 // FNV-1a: a stable 64-bit hash of the scope for the file name (the full key is checked inside the file).
 uint64_t fnv1a(const std::string& text) {
@@ -24,85 +24,148 @@ uint64_t fnv1a(const std::string& text) {
   return hash;
 }
 
-std::optional<std::string> string_field(const json& j, const char* name) {
-  auto it = j.find(name);
-  if (it == j.end() || !it->is_string()) {
-    return std::nullopt;
-  }
-  return it->get<std::string>();
+// A field is one space-free word: RFC 3986 percent-encoding with '/' kept; "%" alone is the empty string.
+void append_field(std::string& out, std::string_view value) {
+  out += ' ';
+  out += value.empty() ? "%" : uri_encode(value, false);
 }
 
-json views_to_json(const std::vector<RouteTableView>& views) {
-  json out = json::array();
-  for (const RouteTableView& v : views) {
-    json route = nullptr;
-    if (v.route) {
-      route = {{"network_interface_id", v.route->network_interface_id},
-               {"instance_id", v.route->instance_id},
-               {"other_target", v.route->other_target},
-               {"state", v.route->state}};
+std::optional<std::string> decode_field(std::string_view word) {
+  if (word == "%") {
+    return std::string();
+  }
+  if (word.empty()) {
+    return std::nullopt;
+  }
+  std::string out;
+  out.reserve(word.size());
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (word[i] != '%') {
+      out += word[i];
+      continue;
     }
-    out.push_back({{"id", v.id}, {"vpc_id", v.vpc_id}, {"main", v.main}, {"route", route}});
+    int high = i + 2 < word.size() ? hex_digit_value(word[i + 1]) : -1;
+    int low = high >= 0 ? hex_digit_value(word[i + 2]) : -1;
+    if (low < 0) {
+      return std::nullopt;
+    }
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
   }
   return out;
 }
 
-std::optional<std::vector<RouteTableView>> views_from_json(const json& j) {
-  if (!j.is_array()) {
+// The words of one line, split at single spaces; the first is the line's kind.
+std::vector<std::string_view> words_of(std::string_view line) {
+  std::vector<std::string_view> words;
+  for (size_t at = 0;;) {
+    size_t space = line.find(' ', at);
+    words.push_back(line.substr(at, space == std::string_view::npos ? std::string_view::npos : space - at));
+    if (space == std::string_view::npos) {
+      return words;
+    }
+    at = space + 1;
+  }
+}
+
+std::optional<RouteTableView> table_from_words(const std::vector<std::string_view>& words) {
+  // table ID VPC MAIN, then the route's ENI INSTANCE OTHER STATE when there is one
+  if (words.size() != 4 && words.size() != 8) {
     return std::nullopt;
   }
-  std::vector<RouteTableView> out;
-  for (const json& item : j) {
-    if (!item.is_object()) {
-      return std::nullopt;
-    }
-    RouteTableView view;
-    std::optional<std::string> id = string_field(item, "id");
-    std::optional<std::string> vpc = string_field(item, "vpc_id");
-    auto main = item.find("main");
-    auto route = item.find("route");
-    if (!id || id->empty() || !vpc || main == item.end() || !main->is_boolean() || route == item.end()) {
-      return std::nullopt;
-    }
-    view.id = *id;
-    view.vpc_id = *vpc;
-    view.main = main->get<bool>();
-    if (!route->is_null()) {
-      if (!route->is_object()) {
+  std::optional<std::string> id = decode_field(words[1]);
+  std::optional<std::string> vpc = decode_field(words[2]);
+  if (!id || id->empty() || !vpc || (words[3] != "0" && words[3] != "1")) {
+    return std::nullopt;
+  }
+  RouteTableView view{.id = std::move(*id), .vpc_id = std::move(*vpc), .main = words[3] == "1"};
+  if (words.size() == 8) {
+    VipRoute route;
+    size_t i = 4;
+    for (std::string* field :
+         {&route.network_interface_id, &route.instance_id, &route.other_target, &route.state}) {
+      std::optional<std::string> value = decode_field(words[i++]);
+      if (!value) {
         return std::nullopt;
       }
-      VipRoute r;
-      for (auto [name, field] : {std::pair{"network_interface_id", &r.network_interface_id},
-                                 std::pair{"instance_id", &r.instance_id},
-                                 std::pair{"other_target", &r.other_target}, std::pair{"state", &r.state}}) {
-        std::optional<std::string> value = string_field(*route, name);
-        if (!value) {
-          return std::nullopt;
-        }
-        *field = std::move(*value);
-      }
-      view.route = std::move(r);
+      *field = std::move(*value);
     }
-    out.push_back(std::move(view));
+    view.route = std::move(route);
   }
-  return out;
+  return view;
 }
 
 }  // namespace
 
-std::string route_views_to_json(const std::vector<RouteTableView>& views) {
-  return views_to_json(views).dump();
+std::string format_route_view_file(const RouteViewFile& file) {
+  std::string out(k_magic);
+  out += "\nboot";
+  append_field(out, file.boot_id);
+  out += "\nkey";
+  append_field(out, file.key);
+  out += '\n';
+  for (const RouteTableView& v : file.tables) {
+    out += "table";
+    append_field(out, v.id);
+    append_field(out, v.vpc_id);
+    out += v.main ? " 1" : " 0";
+    if (v.route) {
+      append_field(out, v.route->network_interface_id);
+      append_field(out, v.route->instance_id);
+      append_field(out, v.route->other_target);
+      append_field(out, v.route->state);
+    }
+    out += '\n';
+  }
+  return out;
 }
 
-std::optional<std::vector<RouteTableView>> route_views_from_json(const std::string& text) {
-  return views_from_json(json::parse(text, nullptr, false));
+std::optional<RouteViewFile> parse_route_view_file(std::string_view text) {
+  if (!text.ends_with('\n')) {
+    return std::nullopt;  // empty, or cut short
+  }
+  RouteViewFile file;
+  bool boot_seen = false;
+  bool key_seen = false;
+  size_t line_number = 0;
+  for (size_t at = 0; at < text.size(); ++line_number) {
+    size_t end = text.find('\n', at);
+    std::string_view line = text.substr(at, end - at);
+    at = end + 1;
+    if (line_number == 0) {
+      if (line != k_magic) {
+        return std::nullopt;
+      }
+      continue;
+    }
+    std::vector<std::string_view> words = words_of(line);
+    if (words[0] == "table" && boot_seen && key_seen) {
+      std::optional<RouteTableView> table = table_from_words(words);
+      if (!table) {
+        return std::nullopt;
+      }
+      file.tables.push_back(std::move(*table));
+      continue;
+    }
+    bool* seen = words[0] == "boot" ? &boot_seen : words[0] == "key" ? &key_seen : nullptr;
+    std::optional<std::string> value = words.size() == 2 ? decode_field(words[1]) : std::nullopt;
+    if (seen == nullptr || *seen || !value || !file.tables.empty()) {
+      return std::nullopt;
+    }
+    *seen = true;
+    (words[0] == "boot" ? file.boot_id : file.key) = std::move(*value);
+  }
+  if (!boot_seen || !key_seen) {
+    return std::nullopt;
+  }
+  return file;
 }
 
 RouteViewCache::RouteViewCache(RouteViewCacheOptions options, Logger& logger)
     : m_options(std::move(options)), m_logger(logger) {}
 
 std::string RouteViewCache::path(const Cidr& destination) const {
-  return fmt::format("{}/routes-{}-{:016x}.json", m_options.directory,
+  return fmt::format("{}/routes-{}-{:016x}.view", m_options.directory,
                      file_safe(destination.canonical().to_string()), fnv1a(m_options.scope));
 }
 
@@ -127,35 +190,36 @@ std::vector<RouteTableView> RouteViewCache::load_locked(const Cidr& destination,
     return {};
   }
   const std::string file = path(destination);
-  std::optional<std::string> text = read_small_file(file);
+  std::optional<FileStamp> stamp = stamp_of(file);
+  if (m_parsed && stamp && m_parsed->path == file && m_parsed->stamp == *stamp) {
+    return m_parsed->views;  // not replaced since this process read or wrote it
+  }
+  m_parsed.reset();
+  std::optional<std::string> text = stamp ? read_small_file(file) : std::nullopt;
   if (!text) {
     if (!quiet) {
       m_logger.debug("route view cache miss: no {}", file);
     }
     return {};
   }
-  json entry = json::parse(*text, nullptr, false);
-  auto version = entry.is_object() ? entry.find("version") : entry.end();
-  auto tables = entry.is_object() ? entry.find("tables") : entry.end();
-  if (!entry.is_object() || version == entry.end() || *version != k_format_version || tables == entry.end()) {
-    m_logger.debug("route view cache miss: {} is not a cache entry (corrupt or another version); ignoring it",
+  std::optional<RouteViewFile> entry = parse_route_view_file(*text);
+  if (!entry) {
+    m_logger.debug("route view cache miss: {} is not a route view of this version (corrupt?); ignoring it",
                    file);
     return {};
   }
-  if (string_field(entry, "boot_id") != *boot) {
+  if (entry->boot_id != *boot) {
     m_logger.debug("route view cache miss: {} was written during another boot", file);
     return {};
   }
-  if (string_field(entry, "key") != key(destination)) {
+  if (entry->key != key(destination)) {
     m_logger.debug("route view cache miss: {} holds another endpoint or destination", file);
     return {};
   }
-  std::optional<std::vector<RouteTableView>> views = views_from_json(*tables);
-  if (!views) {
-    m_logger.debug("route view cache miss: {} holds a malformed view; ignoring it", file);
-    return {};
-  }
-  return *views;
+  // A file replaced between the stat and the read leaves a stamp older than the text: the next use
+  // reads it again, never the reverse.
+  m_parsed = Parsed{.path = file, .stamp = *stamp, .views = entry->tables};
+  return std::move(entry->tables);
 }
 
 std::vector<RouteTableView> RouteViewCache::load(const Cidr& destination) {
@@ -213,15 +277,15 @@ void RouteViewCache::write_locked(const Cidr& destination, std::vector<RouteTabl
     views.erase(views.begin(), views.end() - static_cast<std::ptrdiff_t>(k_max_tables));
   }
   ensure_cache_directory(m_options.directory);
-  json entry{{"version", k_format_version},
-             {"boot_id", boot},
-             {"key", key(destination)},
-             {"tables", views_to_json(views)}};
-  // Compact: a fresh acquire reads this before its writes and writes it after them (issue 9).
-  Result<void> written = write_file_atomically(path(destination), entry.dump() + "\n");
+  RouteViewFile entry{.boot_id = boot, .key = key(destination), .tables = std::move(views)};
+  std::string file = path(destination);
+  Result<FileStamp> written = write_file_atomically(file, format_route_view_file(entry));
   if (!written) {
+    m_parsed.reset();
     m_logger.debug("route view cache not written (ignored): {}", written.error().message);
+    return;
   }
+  m_parsed = Parsed{.path = std::move(file), .stamp = *written, .views = std::move(entry.tables)};
 }
 
 }  // namespace cloudvip

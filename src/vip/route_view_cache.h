@@ -8,12 +8,16 @@
 // route that turns out to be gone is created (AwsCloud::point_routes). Tables the view says are ours, or
 // does not know, are read first.
 //
-// Stored beside the identity cache (default /run/cloudvip, a tmpfs emptied at boot), one JSON file per
-// destination and scope, keyed like IdentityCache: the kernel's boot id, plus `scope` (the EC2 endpoint and
-// region the tables were read from) and the destination. An entry of another boot, scope or destination is
-// a miss. Like IdentityCache it never fails its caller: an unreadable, corrupt or foreign file is a miss
-// (logged at debug) and a store that cannot write is logged at debug and ignored. No secrets: table ids,
-// ENI ids, instance ids and states only.
+// Stored beside the identity cache (default /run/cloudvip, a tmpfs emptied at boot), one file per
+// destination and scope (a small line-based text file, format_route_view_file), keyed like IdentityCache: the
+// kernel's boot id, plus `scope` (the EC2 endpoint and region the tables were read from) and the destination.
+// An entry of another boot, scope or destination is a miss. Like IdentityCache it never fails its caller: an
+// unreadable, corrupt or foreign file is a miss (logged at debug) and a store that cannot write is logged at
+// debug and ignored. No secrets: table ids, ENI ids, instance ids and states only.
+//
+// What this object last read or wrote is kept with the file's stamp (cache_file.h), so a store after a load
+// (acquire's write-first round, then its writes) does not read and parse the file again unless another
+// process replaced it meanwhile.
 //
 // Safe to use from several threads (one mutex). Across processes, files are replaced atomically; two
 // processes storing at the same instant can lose one's update (the next reading repairs it).
@@ -22,11 +26,13 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "common/cidr.h"
 #include "common/log.h"
+#include "vip/cache_file.h"
 #include "vip/cloud.h"
 
 namespace cloudvip {
@@ -65,16 +71,37 @@ class RouteViewCache {
   // Writes `views` as the stored view. REQUIRES: m_mutex held.
   void write_locked(const Cidr& destination, std::vector<RouteTableView> views, const std::string& boot);
 
+  struct Parsed {
+    std::string path;
+    FileStamp stamp;
+    std::vector<RouteTableView> views;
+  };
+
   RouteViewCacheOptions m_options;
   Logger& m_logger;
   std::mutex m_mutex;
+  std::optional<Parsed> m_parsed;  // what the file at `path` held when it had `stamp`
   bool m_boot_id_read = false;
   std::optional<std::string> m_boot_id;
 };
 
-// The JSON form of a view (a list of tables), exposed for tests; from_json returns nullopt for anything
-// malformed.
-std::string route_views_to_json(const std::vector<RouteTableView>& views);
-std::optional<std::vector<RouteTableView>> route_views_from_json(const std::string& json);
+// The file's content, exposed for tests. One line per item, fields separated by one space, each field
+// percent-encoded (uri_encode of aws/uri.h, '/' kept; "%" alone is empty):
+//
+//   cloudvip-route-view 2
+//   boot BOOT_ID
+//   key SCOPE+DESTINATION
+//   table ID VPC_ID 0|1                          (1: the VPC's main table; no route for the destination)
+//   table ID VPC_ID 0|1 ENI INSTANCE OTHER STATE (its route for the destination)
+//
+// parse_route_view_file returns nullopt for anything else (another version, a line cut short, a repeated
+// or missing boot or key line, a malformed field).
+struct RouteViewFile {
+  std::string boot_id;
+  std::string key;
+  std::vector<RouteTableView> tables;
+};
+std::string format_route_view_file(const RouteViewFile& file);
+std::optional<RouteViewFile> parse_route_view_file(std::string_view text);
 
 }  // namespace cloudvip

@@ -1,7 +1,10 @@
 #include "vip/route_view_cache.h"
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <sys/stat.h>
+
+#include <cstdio>
 
 #include <filesystem>
 
@@ -86,7 +89,8 @@ TEST(RouteViewCacheTest, CorruptOrForeignFilesAreMisses) {
   RouteViewCache cache(f.options(), f.logger);
   std::string relative = cache.path(k_destination).substr(f.temp.path().size() + 1);
   for (std::string garbage :
-       {"", "not json", "[]", "{\"version\": 2, \"tables\": []}",
+       {"", "garbage\n", "[]", "cloudvip-route-view 1\nboot aaaa-0001\nkey x\n",
+        "cloudvip-route-view 2\nboot aaaa-0001\nkey x\n",
         "{\"version\": 1, \"boot_id\": \"aaaa-0001\", \"key\": \"x\", \"tables\": []}"}) {
     f.temp.write(relative, garbage);
     EXPECT_THAT(cache.load(k_destination), SizeIs(0)) << garbage;
@@ -96,16 +100,77 @@ TEST(RouteViewCacheTest, CorruptOrForeignFilesAreMisses) {
   EXPECT_THAT(cache.load(k_destination), SizeIs(1));
 }
 
-TEST(RouteViewCacheTest, MalformedViewsAreRejected) {
-  EXPECT_FALSE(route_views_from_json("{}"));
-  EXPECT_FALSE(route_views_from_json("[{\"id\": \"rtb-0\"}]"));
-  EXPECT_FALSE(
-      route_views_from_json("[{\"id\": \"\", \"vpc_id\": \"v\", \"main\": false, \"route\": null}]"));
-  EXPECT_FALSE(route_views_from_json(
-      "[{\"id\": \"rtb-0\", \"vpc_id\": \"v\", \"main\": false, \"route\": {\"state\": \"active\"}}]"));
-  auto ok = route_views_from_json(route_views_to_json({table("rtb-0", "eni-0bbb"), table("rtb-1", "")}));
-  ASSERT_TRUE(ok);
-  EXPECT_THAT(ids_and_targets(*ok), ElementsAre("rtb-0=eni-0bbb/active", "rtb-1=none"));
+TEST(RouteViewCacheTest, FileFormatRoundTripsAndRejectsMalformedText) {
+  RouteViewFile file{.boot_id = "aaaa-0001", .key = "http://127.0.0.1:9 us-east-1 192.168.100.10/32"};
+  file.tables = {table("rtb-0", "eni-0bbb", true), table("rtb-1", "")};
+  file.tables[1].vpc_id = "";                                     // empty fields survive
+  file.tables[0].route->other_target = "odd value%with\nspaces";  // and bytes that are not plain
+  std::string text = format_route_view_file(file);
+  EXPECT_THAT(text, HasSubstr("\nkey http%3A//127.0.0.1%3A9%20us-east-1%20192.168.100.10/32\n"));
+  EXPECT_THAT(text, HasSubstr("\ntable rtb-1 % 0\n"));
+  std::optional<RouteViewFile> back = parse_route_view_file(text);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->boot_id, file.boot_id);
+  EXPECT_EQ(back->key, file.key);
+  EXPECT_THAT(ids_and_targets(back->tables), ElementsAre("rtb-0=eni-0bbb/active", "rtb-1=none"));
+  EXPECT_TRUE(back->tables[0].main);
+  EXPECT_FALSE(back->tables[1].main);
+  EXPECT_EQ(back->tables[0].route->instance_id, "i-00bbb");
+  EXPECT_EQ(back->tables[0].route->other_target, "odd value%with\nspaces");
+  EXPECT_EQ(back->tables[1].vpc_id, "");
+
+  const std::string head = "cloudvip-route-view 2\nboot b\nkey k\n";
+  EXPECT_TRUE(parse_route_view_file(head));
+  for (const std::string& bad : std::vector<std::string>{
+           head.substr(0, head.size() - 1),                      // cut short
+           "cloudvip-route-view 2\nkey k\n",                     // no boot line
+           head + "boot c\n",                                    // a second boot line
+           head + "table rtb-0 vpc-1 0 eni-1\n",                 // a route with too few fields
+           head + "table % vpc-1 0\n",                           // an empty table id
+           head + "table rtb-0 vpc-1 2\n",                       // main is 0 or 1
+           head + "table rtb-0 vpc-1 0 eni-1 i-1 %zz active\n",  // a bad escape
+           head + "table rtb-0 vpc-1 0 eni-1 i-1 % active%4\n",  // an escape cut short
+           head + "table rtb-0  vpc-1 0\n",                      // two spaces: an empty word
+           head + "other line\n",
+           "cloudvip-route-view 2\ntable rtb-0 vpc-1 0\nboot b\nkey k\n",  // a table before the key
+       }) {
+    EXPECT_FALSE(parse_route_view_file(bad)) << bad;
+  }
+}
+
+// A store after a load does not read the file again when nothing replaced it, and does when something did.
+TEST(RouteViewCacheTest, KeepsWhatItReadUntilTheFileIsReplaced) {
+  Fixture f;
+  RouteViewCache mine(f.options(), f.logger);
+  RouteViewCache other_process(f.options(), f.logger);
+  other_process.store(k_destination, {table("rtb-0", "eni-0bbb")});
+  ASSERT_THAT(mine.load(k_destination), SizeIs(1));
+
+  // Rewritten in place with the same size and modification time: the stamp matches, so what was parsed
+  // is what counts (only write_file_atomically replaces these files, and it always makes a new inode).
+  const std::string file = mine.path(k_destination);
+  struct stat before {};
+  ASSERT_EQ(::stat(file.c_str(), &before), 0);
+  std::optional<std::string> text = read_small_file(file);
+  ASSERT_TRUE(text);
+  std::string same_size = *text;
+  same_size.replace(same_size.find("eni-0bbb"), 8, "eni-0ccc");
+  {
+    std::FILE* out = std::fopen(file.c_str(), "r+");
+    ASSERT_NE(out, nullptr);
+    std::fwrite(same_size.data(), 1, same_size.size(), out);
+    std::fclose(out);
+  }
+  const timespec times[2] = {before.st_atim, before.st_mtim};
+  ASSERT_EQ(::utimensat(AT_FDCWD, file.c_str(), times, 0), 0);
+  EXPECT_THAT(ids_and_targets(mine.load(k_destination)), ElementsAre("rtb-0=eni-0bbb/active"));
+
+  // Replaced by another process: read again, and a store merges into what that process wrote.
+  other_process.store(k_destination, {table("rtb-1", "eni-0bbb")});
+  mine.store_written(k_destination, {{"rtb-0", VipRoute{"eni-0aaa", "", "", ""}}});
+  RouteViewCache from_disk(f.options(), f.logger);
+  EXPECT_THAT(ids_and_targets(from_disk.load(k_destination)),
+              ElementsAre("rtb-0=eni-0aaa/", "rtb-1=eni-0bbb/active"));
 }
 
 TEST(RouteViewCacheTest, NoBootIdOrNoDirectoryMeansNoCacheAndNoFailure) {
