@@ -2,11 +2,22 @@
 
 #include <string.h>  // explicit_bzero
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
 
 #include "common/strings.h"
 
 namespace cloudvip::crypto {
+
+using detail::compress_portable;
+using detail::sha256_compress_x86;
+using detail::Sha256Compress;
+using detail::Sha256State;
+
 namespace {
 
 // FIPS 180-4, 4.2.2: the first 32 bits of the fractional parts of the cube roots of the first 64 primes.
@@ -30,9 +41,9 @@ constexpr std::uint32_t rotr(std::uint32_t x, int n) {
 
 }  // namespace
 
-Sha256::Sha256() : m_state(k_initial) {}
+namespace detail {
 
-void Sha256::compress(const unsigned char* block) {
+void compress_portable(Sha256State& state, const unsigned char* block) {
   std::array<std::uint32_t, 64> w{};
   for (int t = 0; t < 16; ++t) {
     w[t] = (std::uint32_t{block[4 * t]} << 24) | (std::uint32_t{block[4 * t + 1]} << 16) |
@@ -43,8 +54,8 @@ void Sha256::compress(const unsigned char* block) {
     std::uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
     w[t] = w[t - 16] + s0 + w[t - 7] + s1;
   }
-  std::uint32_t a = m_state[0], b = m_state[1], c = m_state[2], d = m_state[3];
-  std::uint32_t e = m_state[4], f = m_state[5], g = m_state[6], h = m_state[7];
+  std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+  std::uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
   for (int t = 0; t < 64; ++t) {
     std::uint32_t t1 =
         h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k_round[t] + w[t];
@@ -58,14 +69,90 @@ void Sha256::compress(const unsigned char* block) {
     b = a;
     a = t1 + t2;
   }
-  m_state[0] += a;
-  m_state[1] += b;
-  m_state[2] += c;
-  m_state[3] += d;
-  m_state[4] += e;
-  m_state[5] += f;
-  m_state[6] += g;
-  m_state[7] += h;
+  state[0] += a;
+  state[1] += b;
+  state[2] += c;
+  state[3] += d;
+  state[4] += e;
+  state[5] += f;
+  state[6] += g;
+  state[7] += h;
+}
+
+#if defined(__x86_64__)
+namespace {
+
+// The SHA extensions (SHA-NI) run the rounds two at a time in sha256rnds2 and the message schedule in
+// sha256msg1/msg2; the state lives in two registers as ABEF and CDGH. Each group of four rounds i takes
+// W[4i..4i+3] (one register) plus their round constants.
+__attribute__((target("sha,sse4.1,ssse3"))) void compress_x86_sha(Sha256State& state,
+                                                                  const unsigned char* block) {
+  // Message words are big-endian: swap the bytes of each 32-bit lane.
+  const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i dcba = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[0]));
+  __m128i hgfe = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[4]));
+  __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+  __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+  __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+  __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+  const __m128i abef_before = abef;
+  const __m128i cdgh_before = cdgh;
+
+  __m128i w[16];  // NOLINT(modernize-avoid-c-arrays): std::array drops the vector type's alignment attribute
+  for (int i = 0; i < 16; ++i) {
+    if (i < 4) {
+      w[i] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i)), byte_swap);
+    } else {
+      // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four at a time.
+      __m128i sum =
+          _mm_add_epi32(_mm_sha256msg1_epu32(w[i - 4], w[i - 3]), _mm_alignr_epi8(w[i - 1], w[i - 2], 4));
+      w[i] = _mm_sha256msg2_epu32(sum, w[i - 1]);
+    }
+    __m128i wk = _mm_add_epi32(w[i], _mm_loadu_si128(reinterpret_cast<const __m128i*>(&k_round[4 * i])));
+    cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);  // rounds 4i, 4i+1: cdgh now holds the new ABEF
+    abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));  // rounds 4i+2, 4i+3
+  }
+  abef = _mm_add_epi32(abef, abef_before);
+  cdgh = _mm_add_epi32(cdgh, cdgh_before);
+
+  __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+  __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&state[0]), _mm_blend_epi16(feba, dchg, 0xF0));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&state[4]), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+}  // namespace
+
+Sha256Compress sha256_compress_x86() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0) {
+    return nullptr;
+  }
+  const bool ssse3 = (ecx & bit_SSSE3) != 0;
+  const bool sse41 = (ecx & bit_SSE4_1) != 0;
+  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) {
+    return nullptr;
+  }
+  const bool sha = (ebx & bit_SHA) != 0;
+  return ssse3 && sse41 && sha ? compress_x86_sha : nullptr;
+}
+#else
+Sha256Compress sha256_compress_x86() {
+  return nullptr;
+}
+#endif
+
+}  // namespace detail
+
+Sha256::Sha256() : m_state(k_initial) {}
+
+void Sha256::compress(const unsigned char* block) {
+  static const Sha256Compress fast = sha256_compress_x86();
+  if (fast != nullptr) {
+    fast(m_state, block);
+  } else {
+    compress_portable(m_state, block);
+  }
 }
 
 void Sha256::update(std::string_view data) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -71,6 +72,30 @@ TEST(Sha256, PiecesHashLikeTheWhole) {
 
 TEST(Sha256, HashesEmbeddedNulBytes) {
   EXPECT_NE(sha256_hex(std::string("a\0b", 3)), sha256_hex("a"));
+}
+
+// The SHA extensions path and the portable one agree on every block, from every state (the digests above
+// go through whichever this CPU uses).
+TEST(Sha256, CpuExtensionsAgreeWithThePortableCompression) {
+  detail::Sha256Compress fast = detail::sha256_compress_x86();
+  if (fast == nullptr) {
+    GTEST_SKIP() << "this CPU has no SHA extensions (or is not x86-64); only the portable path runs here";
+  }
+  std::mt19937 random(20261202);
+  detail::Sha256State portable{};
+  for (std::uint32_t& word : portable) {
+    word = random();
+  }
+  detail::Sha256State extended = portable;
+  std::array<unsigned char, Sha256::k_block_bytes> block{};
+  for (int round = 0; round < 2000; ++round) {
+    for (unsigned char& byte : block) {
+      byte = static_cast<unsigned char>(round % 7 == 0 ? 0xff : random());
+    }
+    detail::compress_portable(portable, block.data());
+    fast(extended, block.data());
+    ASSERT_EQ(portable, extended) << "block " << round;
+  }
 }
 
 TEST(HmacSha256, Rfc4231TestCase1) {
