@@ -1,5 +1,7 @@
 #include "aws/retry.h"
 
+#include <sys/random.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -48,7 +50,7 @@ bool contains(const Range& range, const Value& value) {
 std::function<double()> default_uniform01() {
   struct Generator {
     std::mutex mutex;
-    std::mt19937_64 engine{std::random_device{}()};
+    std::mt19937_64 engine{jitter_seed()};
     std::uniform_real_distribution<double> distribution{0.0, 1.0};
   };
   auto generator = std::make_shared<Generator>();
@@ -59,6 +61,14 @@ std::function<double()> default_uniform01() {
 }
 
 }  // namespace
+
+std::uint64_t jitter_seed() {
+  std::uint64_t seed = 0;
+  if (::getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == static_cast<ssize_t>(sizeof(seed))) {
+    return seed;
+  }
+  return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+}
 
 bool is_throttling(const Error& error) {
   return !error.aws_code.empty() && contains(k_throttling_codes, std::string_view(error.aws_code));

@@ -279,5 +279,10 @@ TEST(RetryStrategyTest, SharedByThreadsKeepsTheQuotaConsistent) {
   EXPECT_EQ(strategy.quota_available(), 500);  // every retry was refunded
 }
 
+TEST(JitterSeedTest, SeedsDifferFromCallToCall) {
+  // Two equal 64-bit draws from getrandom(2) would mean it is not being used (or is broken).
+  EXPECT_NE(jitter_seed(), jitter_seed());
+}
+
 }  // namespace
 }  // namespace cloudvip

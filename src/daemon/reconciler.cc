@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <random>
 
+#include "aws/retry.h"
+
 namespace cloudvip {
 namespace {
 
@@ -31,7 +33,7 @@ Reconciler::Reconciler(Cloud& cloud, AddressTable& addresses, Clock& clock, Metr
       m_options(options),
       m_uniform01(std::move(uniform01)) {
   if (!m_uniform01) {
-    m_uniform01 = [engine = std::mt19937_64(std::random_device{}())]() mutable {
+    m_uniform01 = [engine = std::mt19937_64(jitter_seed())]() mutable {
       return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
     };
   }
